@@ -1,0 +1,67 @@
+"""Scrapy settings for nianbao. Every project setting is documented in README.md."""
+
+from crawler.browser import find_browser, launch_options
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: an honest name with a contact URL, robots.txt, few requests per site,
+# AutoThrottle, retries with backoff, bounded bodies.
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; annual-report research crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# scrapy-playwright renders what needs a browser (challenge pages, JS-built lists);
+# plain requests go through Scrapy's own HTTP client. The mirror handler wraps it.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.mirror.MirrorDownloadHandler",
+    "https": "crawler.mirror.MirrorDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = launch_options(find_browser())
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.offregistry.OffRegistryRedirectMiddleware": 610,
+    "crawler.middlewares.challenge.ChallengeMiddleware": 650,
+}
+EXTENSIONS = {
+    "crawler.summary.CrawlSummary": 500,
+}
+ITEM_PIPELINES = {
+    "pipelines.itempipelines.DecodePipeline": 100,
+    "pipelines.itempipelines.BoilerplatePipeline": 200,
+    "pipelines.itempipelines.SpamPipeline": 300,
+    "pipelines.itempipelines.ReportPipeline": 400,
+    "pipelines.itempipelines.ValidatePipeline": 500,
+    "pipelines.itempipelines.StorePipeline": 900,
+}
+
+# Project settings.
+CHALLENGE_ENABLED = True  # pass 412/JS challenges with the browser, reuse the cookie
+CHALLENGE_WAIT = 15.0  # seconds the browser may take to pass one challenge
+MIRROR = ""  # e.g. http://127.0.0.1:8000: fetch every URL from the offline mirror
+NIANBAO_MAX_LIST_PAGES = 200  # list pages per index URL: bounds pagination traps
+NIANBAO_REGISTRY = ""  # a registry YAML; empty: crawler/sites/gansu.yaml
+WAREHOUSE_DB = "data/reports.db"
+WAREHOUSE_RAW_DIR = ""  # raw page archive; empty: a raw/ folder beside WAREHOUSE_DB

@@ -1,0 +1,137 @@
+"""HTML to structured text: one block per line, data tables as ``| a | b |`` rows.
+
+This is the one representation every later stage reads, for HTML pages and for plain
+text pages alike (see pipelines/__init__.py for the contract).
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+DROPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "iframe", "object"}
+)
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "caption", "center", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+        "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+        "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+# Largest span honoured; real reports use rowspan up to ~20, larger values are CMS bugs
+# that would otherwise blow the grid up.
+MAX_SPAN = 100
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+
+
+def normalize_line(text: str) -> str:
+    """Collapse whitespace (including &nbsp; and full-width spaces) and strip."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def text_to_lines(text: str) -> str:
+    """Normalise a plain-text page: unify newlines, collapse spaces, drop empty lines."""
+    lines = (normalize_line(line) for line in re.split(r"\r\n|\r|\n", text))
+    return "\n".join(line for line in lines if line)
+
+
+def html_to_text(html: str) -> str:
+    """Render decoded HTML as structured text; never raises on malformed markup.
+
+    Blocks become lines; a data table (no nested table) becomes one ``| … |`` line per
+    row with rowspan/colspan expanded; a layout table is rendered as blocks.
+    """
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return text_to_lines(re.sub(r"<[^>]+>", " ", html))
+    out: list[str] = []
+    _render(root, out)
+    return text_to_lines("".join(out))
+
+
+def _render(node: etree._Element, out: list[str]) -> None:
+    tag = node.tag if isinstance(node.tag, str) else ""
+    if tag in DROPPED_TAGS or not tag:
+        if node.tail:
+            out.append(node.tail)
+        return
+    if tag == "table" and not node.xpath(".//table"):
+        out.append("\n")
+        out.extend(row + "\n" for row in table_rows(node))
+    else:
+        block = tag in BLOCK_TAGS
+        if block:
+            out.append("\n")
+        if node.text:
+            out.append(node.text)
+        for child in node:
+            _render(child, out)
+        if block:
+            out.append("\n")
+    if node.tail:
+        out.append(node.tail)
+
+
+def cell_text(cell: etree._Element) -> str:
+    """Text of one table cell with inner line breaks collapsed to single spaces."""
+    parts: list[str] = []
+    for piece in cell.iter():
+        if piece is not cell and piece.tag in DROPPED_TAGS:
+            continue
+        if piece is cell:
+            parts.append(piece.text or "")
+        else:
+            parts.append(" " if piece.tag in BLOCK_TAGS else "")
+            parts.append(piece.text or "")
+            parts.append(piece.tail or "")
+    return normalize_line(" ".join(parts).replace("|", "｜"))
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    match = re.match(r"\s*(\d+)", cell.get(name) or "")
+    return min(max(int(match.group(1)), 1), MAX_SPAN) if match else 1
+
+
+def table_grid(table: etree._Element) -> list[list[str]]:
+    """Expand a data table into a full grid; a spanned cell repeats in each position."""
+    grid: list[list[str]] = []
+    pending: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
+    for r, tr in enumerate(rows):
+        row: list[str] = []
+        col = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, col) in pending:
+                row.append(pending.pop((r, col)))
+                col += 1
+            text = cell_text(cell)
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for dc in range(colspan):
+                row.append(text)
+                for dr in range(1, rowspan):
+                    pending[(r + dr, col + dc)] = text
+            col += colspan
+        while (r, col) in pending:
+            row.append(pending.pop((r, col)))
+            col += 1
+        grid.append(row)
+    width = max((len(row) for row in grid), default=0)
+    return [row + [""] * (width - len(row)) for row in grid]
+
+
+def table_rows(table: etree._Element) -> list[str]:
+    """Pipe-row lines of a data table, empty rows left out."""
+    return [
+        "| " + " | ".join(row) + " |" for row in table_grid(table) if any(row)
+    ]

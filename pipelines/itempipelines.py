@@ -1,0 +1,154 @@
+"""Thin Scrapy wrappers: each calls one step of pipelines/chain.py and counts.
+
+The order in ITEM_PIPELINES (crawler/settings.py) is the order of chain.STEPS; a test
+holds them together. No wrapper drops an item: a page that fails a stage goes on with
+a flag and is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import uuid
+from collections import defaultdict, deque
+from pathlib import Path
+
+from pipelines import chain
+from pipelines.boilerplate import Chrome, learn_chrome
+from warehouse.archive import store_raw
+from warehouse.schema import open_db
+from warehouse.runs import summarize
+from warehouse.store import finish_run, start_run, store_page, store_sites
+
+logger = logging.getLogger(__name__)
+
+# Pages per site kept to learn its chrome from; enough to see the template repeat,
+# few enough that relearning after each page stays cheap.
+CHROME_WINDOW = 30
+
+
+class _StepPipeline:
+    """Run one chain step over the item and return the enriched item."""
+
+    step: staticmethod
+
+    def __init__(self, stats) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        return self.step(item)
+
+
+class DecodePipeline(_StepPipeline):
+    """Stage 1: decode the raw bytes."""
+
+    step = staticmethod(chain.decode_step)
+
+    def process_item(self, item):
+        item = self.step(item)
+        self.stats.inc_value(f"nianbao/decode/{item['decoded'].kind}")
+        return item
+
+
+class BoilerplatePipeline(_StepPipeline):
+    """Stage 2: strip site chrome, learned from the site's recent pages."""
+
+    def __init__(self, stats) -> None:
+        super().__init__(stats)
+        self.recent: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=CHROME_WINDOW))
+        self.chrome: dict[str, Chrome] = {}
+
+    def process_item(self, item):
+        decoded = item["decoded"]
+        if decoded.kind == "html":
+            texts = self.recent[item["site"]]
+            texts.append(decoded.text)
+            self.chrome[item["site"]] = learn_chrome(texts)
+        return chain.boilerplate_step(item, self.chrome.get(item["site"]))
+
+
+class SpamPipeline(_StepPipeline):
+    """Stage 3: find injected spam, cut it from the text."""
+
+    step = staticmethod(chain.spam_step)
+
+    def process_item(self, item):
+        item = self.step(item)
+        if "spam" in item and item["spam"].is_spam:
+            self.stats.inc_value(f"nianbao/site/{item['site']}/spam")
+            for kind in item["spam"].kinds:
+                self.stats.inc_value(f"nianbao/spam/{kind}")
+        return item
+
+
+class ReportPipeline(_StepPipeline):
+    """Stage 4: read the report: metadata, sections, tables, figures."""
+
+    step = staticmethod(chain.report_step)
+
+
+class ValidatePipeline(_StepPipeline):
+    """Stage 5: check the identities and the rest; count flagged reports."""
+
+    step = staticmethod(chain.validate_step)
+
+    def process_item(self, item):
+        item = self.step(item)
+        report = item.get("report")
+        flags = [*(report.flags if report else ()), *item.get("quality", ())]
+        if flags:
+            self.stats.inc_value(f"nianbao/site/{item['site']}/flagged")
+        for flag in flags:
+            self.stats.inc_value(f"nianbao/quality/{flag.code}")
+        return item
+
+
+class StorePipeline:
+    """Stage 6: archive the raw bytes, upsert the rows, record the crawl run."""
+
+    def __init__(self, crawler, db_path: str, raw_dir: str) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.raw_dir = Path(raw_dir) if raw_dir else Path(db_path).parent / "raw"
+        self.run_id = uuid.uuid4().hex
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(crawler, settings.get("WAREHOUSE_DB"), settings.get("WAREHOUSE_RAW_DIR"))
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.db = open_db(self.db_path)
+        store_sites(self.db, (_site_row(s) for s in spider.sites))
+        args = {"site": spider.site_arg, "years": f"{spider.years.start}-{spider.years.stop - 1}"}
+        start_run(self.db, self.run_id, spider.name, args, _now())
+        logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
+
+    def process_item(self, item):
+        digest = store_raw(self.raw_dir, item.get("body") or b"")
+        store_page(self.db, item, chain.to_record(item), digest, self.run_id)
+        self.crawler.stats.inc_value("nianbao/store/pages")
+        return item
+
+    def close_spider(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        finish_run(self.db, self.run_id, finished_at=_now(), reason="closed",
+                   stats=stats, summary=summarize(stats, self.db_path))
+        self.db.close()
+
+
+def _site_row(site) -> dict:
+    row = dataclasses.asdict(site)
+    del row["index"]
+    return {**row, "render": int(site.render)}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

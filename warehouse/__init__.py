@@ -1,0 +1,1 @@
+"""The SQLite warehouse: schema, idempotent store, raw archive, Datasette metadata."""

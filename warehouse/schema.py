@@ -1,0 +1,102 @@
+"""The warehouse tables, created and changed through sqlite-utils Migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from warehouse.headline import HEADLINE
+
+migrations = Migrations("nianbao")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["sites"].create(
+        {
+            "id": str, "name": str, "level": str, "division": str, "parent": str,
+            "hosts": str, "platform": str, "render": int, "challenge": str,
+            "status": str, "evidence": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create(
+        {
+            "run_id": str, "spider": str, "args": str, "started_at": str,
+            "finished_at": str, "reason": str, "stats": str, "summary": str,
+        },
+        pk="run_id",
+    )
+    db["pages"].create(
+        {
+            "url": str, "site": str, "kind": str, "list_title": str, "list_date": str,
+            "status": int, "content_type": str, "encoding": str, "page_kind": str,
+            "format": str, "page_title": str, "fetched_at": str, "sha256": str,
+            "size": int, "referer": str, "report_url": str, "findings": str,
+            "run_id": str,
+        },
+        pk="url",
+        foreign_keys=[("site", "sites", "id")],
+    )
+    db["reports"].create(
+        {
+            "url": str, "site": str, "title": str, "agency": str, "province": str,
+            "city": str, "county": str, "division_code": str, "report_year": int,
+            "publish_date": str, "scope": str, "format_version": str, "sections": str,
+            **{column: float for column in HEADLINE},
+            "cell_count": int, "is_spam": int, "spam_score": float, "spam_kinds": str,
+            "source_kind": str, "quality_count": int, "quality_codes": str,
+            "list_title": str, "list_date": str, "fetched_at": str, "sha256": str,
+            "text": str,
+        },
+        pk="url",
+        foreign_keys=[("url", "pages", "url"), ("site", "sites", "id")],
+    )
+    db["report_cells"].create(
+        {
+            "report_url": str, "field": str, "table_name": str, "value": float,
+            "raw": str, "row_label": str, "col_label": str, "row": int, "col": int,
+            "method": str,
+        },
+        pk=("report_url", "field"),
+        foreign_keys=[("report_url", "reports", "url")],
+    )
+    db["narrative_figures"].create(
+        {
+            "report_url": str, "position": int, "name": str, "value": float,
+            "unit": str, "sentence": str,
+        },
+        pk=("report_url", "position"),
+        foreign_keys=[("report_url", "reports", "url")],
+    )
+    db["quality_flags"].create(
+        {"report_url": str, "position": int, "code": str, "message": str, "details": str},
+        pk=("report_url", "position"),
+        foreign_keys=[("report_url", "reports", "url")],
+    )
+    db["spam_findings"].create(
+        {
+            "page_url": str, "position": int, "site": str, "kind": str, "text": str,
+            "start": int, "end": int, "dom_path": str,
+        },
+        pk=("page_url", "position"),
+        foreign_keys=[("page_url", "pages", "url"), ("site", "sites", "id")],
+    )
+    for table, columns in (
+        ("pages", ["site"]), ("pages", ["kind"]), ("reports", ["site"]),
+        ("reports", ["report_year"]), ("reports", ["city"]), ("report_cells", ["field"]),
+        ("quality_flags", ["code"]), ("spam_findings", ["kind"]),
+    ):  # fmt: skip
+        db[table].create_index(columns, if_not_exists=True)
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) a warehouse database: WAL mode, schema up to date."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.enable_wal()
+    migrations.apply(db)
+    return db

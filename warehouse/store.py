@@ -1,0 +1,146 @@
+"""Write pages and their analysis into the warehouse: idempotent, one transaction each.
+
+A page is keyed by its real URL; storing it again replaces its rows (the report, its
+cells, figures, flags and spam findings) instead of adding to them, so a re-run of the
+crawl or of ``rebuild`` leaves the same database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from warehouse.headline import headline_figures
+
+CHILD_TABLES = (
+    ("report_cells", "report_url"),
+    ("narrative_figures", "report_url"),
+    ("quality_flags", "report_url"),
+    ("spam_findings", "page_url"),
+)
+
+
+def store_sites(db: Database, sites: Iterable[Mapping[str, Any]]) -> None:
+    """Upsert the registry's sites (hosts as a JSON list)."""
+    rows = [{**site, "hosts": json.dumps(list(site["hosts"]))} for site in sites]
+    with db.atomic():
+        db["sites"].upsert_all(rows, pk="id")
+
+
+def start_run(db: Database, run_id: str, spider: str, args: Mapping[str, Any],
+              started_at: str) -> None:
+    """Record the start of a crawl run."""
+    row = {"run_id": run_id, "spider": spider, "args": json.dumps(args, ensure_ascii=False),
+           "started_at": started_at}
+    with db.atomic():
+        db["crawl_runs"].upsert(row, pk="run_id")
+
+
+def finish_run(db: Database, run_id: str, *, finished_at: str, reason: str,
+               stats: Mapping[str, Any], summary: str) -> None:
+    """Record the end of a crawl run with Scrapy's stats and the printed summary."""
+    row = {"run_id": run_id, "finished_at": finished_at, "reason": reason,
+           "stats": json.dumps(stats, ensure_ascii=False, default=str), "summary": summary}
+    with db.atomic():
+        db["crawl_runs"].upsert(row, pk="run_id")
+
+
+def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
+               digest: str, run_id: str | None = None) -> None:
+    """Store one page (provenance, no body) and its analysis record in one transaction."""
+    url = page["url"]
+    with db.atomic():
+        db["pages"].upsert(page_row(page, record, digest, run_id), pk="url")
+        for table, key in CHILD_TABLES:
+            if db[table].exists():
+                db.execute(f"DELETE FROM [{table}] WHERE [{key}] = ?", [url])
+        if "fields" not in record:
+            db.execute("DELETE FROM reports WHERE url = ?", [url])
+            return
+        db["reports"].upsert(report_row(page, record, digest), pk="url")
+        db["report_cells"].insert_all(_cells(url, record), pk=("report_url", "field"),
+                                      replace=True)
+        db["narrative_figures"].insert_all(_numbered(url, record.get("narrative", [])))
+        db["quality_flags"].insert_all(_flags(url, record))
+        db["spam_findings"].insert_all(_findings(page, record))
+
+
+def page_row(page: Mapping[str, Any], record: Mapping[str, Any], digest: str,
+             run_id: str | None) -> dict[str, Any]:
+    """The pages row: where and when it was fetched, what it is, its SHA-256."""
+    return {
+        "url": page["url"], "site": page.get("site"), "kind": page.get("kind"),
+        "list_title": page.get("list_title"), "list_date": page.get("list_date"),
+        "status": page.get("status"), "content_type": page.get("content_type"),
+        "encoding": record.get("encoding"), "page_kind": record.get("page_kind"),
+        "format": record.get("format"), "page_title": record.get("page_title"),
+        "fetched_at": page.get("fetched_at"), "sha256": digest,
+        "size": len(page.get("body") or b""), "referer": page.get("referer"),
+        "report_url": page.get("report_url"),
+        "findings": json.dumps(page.get("findings") or [], ensure_ascii=False),
+        "run_id": run_id,
+    }
+
+
+def report_row(page: Mapping[str, Any], record: Mapping[str, Any], digest: str) -> dict:
+    """The reports row: metadata, headline figures, spam and quality summaries."""
+    region = record.get("region") or {}
+    spam = record.get("spam") or {}
+    quality = record.get("quality") or []
+    return {
+        "url": page["url"], "site": page.get("site"), "title": record.get("title"),
+        "agency": record.get("agency"), "province": region.get("province"),
+        "city": region.get("city"), "county": region.get("county"),
+        "division_code": region.get("code"), "report_year": record.get("report_year"),
+        "publish_date": record.get("publish_date"), "scope": record.get("scope"),
+        "format_version": record.get("format_version"),
+        "sections": json.dumps(record.get("sections") or []),
+        **headline_figures(record.get("fields") or {}),
+        "cell_count": sum(1 for v in (record.get("fields") or {}).values() if v is not None),
+        "is_spam": int(bool(spam.get("is_spam"))), "spam_score": spam.get("score"),
+        "spam_kinds": json.dumps(spam.get("kinds") or []),
+        "source_kind": spam.get("source_kind"), "quality_count": len(quality),
+        "quality_codes": json.dumps(sorted({f["code"] for f in quality})),
+        "list_title": page.get("list_title"), "list_date": page.get("list_date"),
+        "fetched_at": page.get("fetched_at"), "sha256": digest,
+        "text": record.get("text"),
+    }
+
+
+def _cells(url: str, record: Mapping[str, Any]) -> list[dict]:
+    return [
+        {"report_url": url, "field": c["field"], "table_name": c.get("table"),
+         "value": c.get("value"), "raw": c.get("raw"), "row_label": c.get("row_label"),
+         "col_label": c.get("col_label"), "row": c.get("row"), "col": c.get("col"),
+         "method": c.get("method")}
+        for c in record.get("cells") or []
+    ]
+
+
+def _numbered(url: str, figures: Iterable[Mapping[str, Any]]) -> list[dict]:
+    return [
+        {"report_url": url, "position": i, "name": f.get("name"), "value": f.get("value"),
+         "unit": f.get("unit"), "sentence": f.get("sentence")}
+        for i, f in enumerate(figures)
+    ]
+
+
+def _flags(url: str, record: Mapping[str, Any]) -> list[dict]:
+    return [
+        {"report_url": url, "position": i, "code": f.get("code"), "message": f.get("message"),
+         "details": json.dumps(f.get("details") or {}, ensure_ascii=False, default=str)}
+        for i, f in enumerate(record.get("quality") or [])
+    ]
+
+
+def _findings(page: Mapping[str, Any], record: Mapping[str, Any]) -> list[dict]:
+    evidence = (record.get("spam") or {}).get("evidence") or []
+    return [
+        {"page_url": page["url"], "position": i, "site": page.get("site"),
+         "kind": e.get("kind"), "text": e.get("text"), "start": e.get("start"),
+         "end": e.get("end"), "dom_path": e.get("dom_path")}
+        for i, e in enumerate(evidence)
+    ]
