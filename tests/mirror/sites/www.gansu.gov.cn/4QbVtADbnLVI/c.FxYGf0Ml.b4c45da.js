@@ -1,0 +1,1 @@
+(function(){var t=window.$_ts||{};var s=String(t.cd||'')+String(t.nsd||0);var h=5381;for(var i=0;i<s.length;i++){h=((h<<5)+h+s.charCodeAt(i))>>>0;}document.cookie='4hP44ZykCTt5P='+h.toString(36)+'.'+(t.nsd||0)+'; path=/';location.reload();})();
