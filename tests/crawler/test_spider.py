@@ -60,3 +60,12 @@ def test_challenge_detection():
     assert is_challenge(200, shell)
     assert not is_challenge(200, "<html><body>政府信息公开工作年度报告 $_ts</body></html>".encode() * 2000)
     assert not is_challenge(200, b"<html><body>ok</body></html>")
+
+
+def test_backoff_doubles_and_honours_retry_after():
+    from crawler.middlewares.retry import backoff_delay
+
+    assert [backoff_delay(n, 2.0, 120.0) for n in range(4)] == [2.0, 4.0, 8.0, 16.0]
+    assert backoff_delay(10, 2.0, 120.0) == 120.0
+    assert backoff_delay(0, 2.0, 120.0, "30") == 30.0
+    assert backoff_delay(0, 2.0, 120.0, "86400") == 120.0

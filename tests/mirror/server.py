@@ -185,7 +185,12 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if not head:
-            self.wfile.write(response.body)
+            try:
+                self.wfile.write(response.body)
+            except (BrokenPipeError, ConnectionResetError):
+                # The browser cancels requests it no longer needs (images after the
+                # challenge reloads the page); nothing to serve any more.
+                logger.debug("client went away before %s was sent", self.path)
 
 
 def load_state(root: Path) -> dict:

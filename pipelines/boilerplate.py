@@ -1,0 +1,229 @@
+"""Boilerplate removal (stage 2): a site's chrome, learned across its pages or found by rules."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipelines.spam_lexicon import has_strong_terms
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+RULES_FILE = DATA_DIR / "boilerplate_rules.yaml"
+FORMAT_FILE = DATA_DIR / "annual-report-format.json"
+
+# A line repeated on half of a site's pages, and on at least 3 of them, is chrome: a
+# report page carries one report, so its own lines repeat only across reports of the same
+# template, and those lines (headings, table rows) are protected.
+DEFAULT_MIN_SHARE = 0.5
+DEFAULT_MIN_PAGES = 3
+# Chrome lines are short; a long repeated line is a disclaimer or a report sentence.
+MAX_CHROME_LINE = 200
+_EDGES = " \t|｜[]【】"
+_TOKEN_SPLIT = re.compile(r"[\s|｜/\[\]【】()（）·:：,，、]+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """A site's learned template: lines repeated across its pages."""
+
+    lines: frozenset[str]
+    pages: int = 0  # how many pages it was learned from
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A page's own text, structure (lines, pipe rows) kept, with the removed lines for audit."""
+
+    text: str
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled single-page chrome rules."""
+
+    chrome_lines: tuple[re.Pattern, ...]
+    chrome_tokens: frozenset[str]
+    footer: re.Pattern
+    footer_max: int
+    residue: tuple[re.Pattern, ...]
+    protect: tuple[re.Pattern, ...]
+    headings: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """Load boilerplate_rules.yaml and the format schema's headings once."""
+    d = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    return Rules(
+        tuple(re.compile(p, re.I) for p in d["chrome_lines"]),
+        frozenset(str(t).lower() for t in d["chrome_tokens"]),
+        re.compile(d["footer_markers"]),
+        int(d["footer_max_chars"]),
+        tuple(re.compile(p) for p in d["residue_lines"]),
+        tuple(re.compile(p) for p in d["protect"]),
+        _schema_headings(),
+    )
+
+
+def _schema_headings() -> frozenset[str]:
+    schema = json.loads(FORMAT_FILE.read_text(encoding="utf-8"))
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("heading", "title", "label") and isinstance(value, str):
+                    found.add(_key(value))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema.get("versions", {}))
+    return frozenset(h for h in found if h)
+
+
+def _key(line: str) -> str:
+    return _SPACES.sub(" ", line.strip(_EDGES + "\r\n")).strip(_EDGES)
+
+
+def _is_table_row(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped.startswith("|"):
+        return False
+    return sum(1 for cell in stripped.strip("|").split("|") if cell.strip()) >= 2
+
+
+def is_protected(line: str) -> bool:
+    """Return True for report content that must survive: headings, table rows, report sentences."""
+    key = _key(line)
+    return _is_structure(line, key) or any(rx.search(key) for rx in load_rules().protect)
+
+
+def _is_structure(line: str, key: str) -> bool:
+    # Headings of the format and table rows survive every rule, even the certain ones.
+    if key in load_rules().headings:
+        return True
+    return _is_table_row(line) and not _all_chrome_tokens(key)
+
+
+def _all_chrome_tokens(key: str) -> bool:
+    tokens = [t for t in _TOKEN_SPLIT.split(key.lower()) if t]
+    return bool(tokens) and all(t in load_rules().chrome_tokens for t in tokens)
+
+
+def _certain_chrome(key: str) -> bool:
+    # Breadcrumbs, editor lines and login notices are chrome even when they name
+    # 政府信息公开 (首页>政府信息公开>政府信息公开年报>2022).
+    return bool(key) and any(rx.fullmatch(key) for rx in load_rules().chrome_lines)
+
+
+def is_rule_chrome(line: str) -> bool:
+    """Return True when a line seen alone is chrome by the rules (nav, share, print, footer, residue)."""
+    rules = load_rules()
+    if any(rx.fullmatch(line.strip()) for rx in rules.residue):
+        return True
+    key = _key(line)
+    if not key:
+        return False
+    if _certain_chrome(key) or _all_chrome_tokens(key):
+        return True
+    return len(key) <= rules.footer_max and rules.footer.search(key) is not None
+
+
+def learn_chrome(texts: Iterable[str], min_share: float = DEFAULT_MIN_SHARE,
+                 min_pages: int = DEFAULT_MIN_PAGES) -> Chrome:
+    """Learn a site's chrome: lines found on at least min_share of its pages (and min_pages).
+
+    Protected lines (headings, table rows, report sentences) and lines carrying spam terms
+    are never chrome: a hacked site that injects one gambling footer into every page must
+    not have it filed away as template.
+    """
+    counts: Counter[str] = Counter()
+    pages = 0
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        pages += 1
+        counts.update({_key(line) for line in _lines(text) if _key(line)})
+    if pages == 0:
+        return Chrome(frozenset(), 0)
+    needed = max(min_pages, min_share * pages)
+    lines = frozenset(
+        key for key, n in counts.items()
+        if n >= needed and len(key) <= MAX_CHROME_LINE
+        and not is_protected(key) and not has_strong_terms(key)
+    )
+    logger.debug("learned %d chrome lines from %d pages", len(lines), pages)
+    return Chrome(lines, pages)
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def strip_boilerplate(text: str, chrome: Chrome | None = None) -> Cleaned:
+    """Remove chrome from a page's structured text, keeping every report line and table row.
+
+    Works on one page with the rules alone (chrome=None) and removes more with a Chrome
+    learned from the same site. Protected lines are always kept; so are lines with spam
+    terms, which the spam stage removes with evidence. Never raises; non-text gives "".
+    """
+    if not isinstance(text, str):
+        return Cleaned("", ())
+    kept: list[str] = []
+    removed: list[str] = []
+    learned = chrome.lines if isinstance(chrome, Chrome) else frozenset()
+    lines = _lines(text)
+    for i, line in enumerate(lines):
+        if _is_chrome(line, learned) or _residue_edge(lines, i):
+            removed.append(line)
+            continue
+        kept.append(_trim_residue(line, removed))
+    return Cleaned("\n".join(kept), tuple(removed))
+
+
+def _is_chrome(line: str, learned: frozenset[str]) -> bool:
+    key = _key(line)
+    if not line.strip():
+        return False  # blank lines are structure, not chrome
+    if has_strong_terms(line):
+        return False
+    if _certain_chrome(key) and not _is_structure(line, key):
+        return True
+    if is_protected(line):
+        return False
+    return key in learned or is_rule_chrome(line)
+
+
+def _residue_edge(lines: list[str], i: int) -> bool:
+    # A lone "|" is a cell separator in one-cell-per-line tables (devset 055) and is
+    # kept; next to a run of pipes it is layout residue (seeds 000, 002).
+    if lines[i].strip() != "|":
+        return False
+    residue = load_rules().residue
+    neighbours = [lines[j].strip() for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+    return any(n != "|" and any(rx.fullmatch(n) for rx in residue) for n in neighbours)
+
+
+def _trim_residue(line: str, removed: list[str]) -> str:
+    # A layout-table cell edge left after a heading or paragraph ("...年度报告 |"): a
+    # single trailing pipe on a line that is not a table row.
+    stripped = line.rstrip()
+    if stripped.endswith("|") and stripped.count("|") == 1 and not stripped.startswith("|"):
+        removed.append("|")
+        return stripped[:-1].rstrip()
+    return line

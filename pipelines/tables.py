@@ -1,0 +1,290 @@
+"""The three standard tables as fields: labels matched by meaning, values kept as printed.
+
+Rows and columns are recognised through the regexes of report_labels.json, so typos,
+split labels ("商业 企业") and local explanations inside labels still match. A value is
+taken only when it sits right after its row label (in the same pipe row, or on the
+following lines of a one-cell-per-line table): anything else is left unread rather than
+guessed. Blank, '-', '/' stay None; 0 stays 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipelines.formats import (
+    all_field_names,
+    get_format,
+    load_labels,
+    load_schema,
+    normalize_label,
+)
+from pipelines.tablegrid import Token, is_value, parse_value, tokenize
+
+logger = logging.getLogger(__name__)
+
+REQUEST_COLUMNS = 7
+REVIEW_CELLS = 15
+# Row labels longer than this are prose, not table cells (湖北 labels with their local
+# explanations run to ~110 characters).
+MAX_LABEL = 160
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: the field it fills, its value and where it came from."""
+
+    field: str
+    value: int | float | None
+    raw: str
+    table: str
+    row_label: str
+    col_label: str
+    row: int
+    col: int
+    method: str = "text"
+
+
+def extract_tables(
+    lines: list[str], regions: dict[str, tuple[int, int]], version: str | None
+) -> tuple[Cell, ...]:
+    """All cells of the active, requests and review_litigation tables found in the text.
+
+    ``regions`` gives, per table, the line range of its section (missing: whole text).
+    """
+    allowed = _allowed_fields(version)
+    cells: list[Cell] = []
+    for table, reader in (
+        ("active", _active_cells),
+        ("requests", _request_cells),
+        ("review_litigation", _review_cells),
+    ):
+        start, end = regions.get(table, (0, len(lines)))
+        found = reader(tokenize(lines[start:end], start))
+        if not found and (start, end) != (0, len(lines)):
+            found = reader(tokenize(lines, 0))
+        cells.extend(c for c in found if c.field in allowed)
+    return tuple(_first_per_field(cells))
+
+
+def _allowed_fields(version: str | None) -> frozenset[str]:
+    if version in ("gov2019", "gov2021"):
+        return frozenset(get_format(version).names())
+    return all_field_names()
+
+
+def _first_per_field(cells: list[Cell]) -> list[Cell]:
+    seen: set[str] = set()
+    out = []
+    for cell in cells:
+        if cell.field not in seen:
+            seen.add(cell.field)
+            out.append(cell)
+    return out
+
+
+def _method(token: Token) -> str:
+    return "pipe" if token.piped else "lines"
+
+
+def _match(patterns: list[str], norm: str) -> bool:
+    return any(re.search(p, norm) for p in patterns)
+
+
+def _row_values(tokens: list[Token], i: int, limit: int) -> list[Token]:
+    """Value tokens right after token i: same pipe row, or following plain lines."""
+    label = tokens[i]
+    out: list[Token] = []
+    for tok in tokens[i + 1 :]:
+        if len(out) == limit:
+            break
+        if label.piped and tok.row != label.row:
+            break
+        if tok.piped != label.piped or not is_value(tok):
+            break
+        out.append(tok)
+    return out
+
+
+# --- table 2: active ------------------------------------------------------------
+
+
+def _active_cells(tokens: list[Token]) -> list[Cell]:
+    labels = load_labels()
+    header: list[tuple[int, str]] = []  # (offset from the row label, printed label)
+    cells: list[Cell] = []
+    for i, tok in enumerate(tokens):
+        norm = tok.norm
+        if labels["active_header"] in norm and len(norm) < 20:
+            header = _active_header(tokens, i)
+            continue
+        row_id = _active_row(norm)
+        if row_id is None:
+            continue
+        cells.extend(_active_row_cells(tokens, i, row_id, header))
+    return cells
+
+
+def _active_row(norm: str) -> str | None:
+    if not norm or len(norm) > MAX_LABEL:
+        return None
+    for row in load_labels()["active_rows"]:
+        if _match(row["patterns"], norm):
+            return row["id"]
+    return None
+
+
+def _active_column(printed: str) -> str | None:
+    norm = normalize_label(printed)
+    for col in load_labels()["active_columns"]:
+        if _match(col["patterns"], norm):
+            return col["id"]
+    return None
+
+
+def _active_header(tokens: list[Token], i: int) -> list[tuple[int, str]]:
+    """Column labels after 信息内容, one per distinct column (colspan repeats dropped)."""
+    anchor = tokens[i]
+    header: list[tuple[int, str]] = []
+    if anchor.piped:
+        previous = anchor.text
+        for tok in tokens[i + 1 :]:
+            if tok.row != anchor.row:
+                break
+            if tok.text and tok.text != previous and _active_column(tok.text):
+                header.append((tok.col - anchor.col, tok.text))
+            previous = tok.text
+        return header
+    for offset, tok in enumerate(tokens[i + 1 :], start=1):
+        if tok.piped or _active_column(tok.text) is None:
+            break
+        header.append((offset, tok.text))
+    return header
+
+
+def _active_row_cells(
+    tokens: list[Token], i: int, row_id: str, header: list[tuple[int, str]]
+) -> list[Cell]:
+    label = tokens[i]
+    if label.piped:
+        same_row = {t.col: t for t in tokens if t.row == label.row}
+        picked = [(same_row.get(label.col + off), text) for off, text in header]
+    else:
+        values = _row_values(tokens, i, len(header) or 3)
+        picked = list(zip(values, [text for _, text in header]))
+    cells = []
+    for tok, col_label in picked:
+        if tok is None or not is_value(tok):
+            continue
+        col_id = _active_column(col_label)
+        cells.append(
+            Cell(f"active.{row_id}.{col_id}", parse_value(tok.text)[1], tok.text,
+                 "active", label.text, col_label, tok.line, tok.col, _method(tok))
+        )  # fmt: skip
+    return cells
+
+
+# --- table 3: requests ------------------------------------------------------------
+
+
+def _request_cells(tokens: list[Token]) -> list[Cell]:
+    groups = load_labels()["requests_groups"]
+    context: str | None = None
+    seen_groups: set[str] = set()
+    columns = _request_column_labels(tokens)
+    cells: list[Cell] = []
+    for i, tok in enumerate(tokens):
+        norm = tok.norm
+        if is_value(tok) or not norm or len(norm) > MAX_LABEL:
+            continue
+        values = _row_values(tokens, i, REQUEST_COLUMNS)
+        path = _request_row(norm, context, seen_groups) if values else None
+        if path and len(values) == REQUEST_COLUMNS:
+            cells.extend(
+                Cell(f"{path}.{col_id}", parse_value(v.text)[1], v.text, "requests",
+                     tok.text, col_label, v.line, v.col, _method(v))
+                for (col_id, col_label), v in zip(columns, values)
+            )  # fmt: skip
+            continue
+        if path:
+            logger.debug("request row %r has %d values, not read", tok.text, len(values))
+        group = next((g["id"] for g in groups if _match(g["patterns"], norm)), None)
+        if group:
+            context = group
+            seen_groups.add(group)
+    return cells
+
+
+def _request_row(norm: str, context: str | None, seen_groups: set[str]) -> str | None:
+    for row in load_labels()["requests_rows"]:
+        if not _match(row["patterns"], norm):
+            continue
+        if "group" in row and row["group"] != context:
+            continue
+        if "after_group" in row and row["after_group"] not in seen_groups:
+            continue
+        return row["path"]
+    return None
+
+
+def _request_column_labels(tokens: list[Token]) -> list[tuple[str, str]]:
+    """(column id, printed label) in template order; printed from the header if found."""
+    spec = load_schema()["versions"]["gov2021"]["tables"]["requests"]["columns"]
+    printed = {c["id"]: c["label"] for c in spec}
+    patterns = load_labels()["requests_columns"]
+    texts = [t.text for t in tokens[:200] if not is_value(t)]
+    found: dict[str, str] = {}
+    for j, text in enumerate(texts):
+        for pair in (text, f"{text} {texts[j + 1]}" if j + 1 < len(texts) else text):
+            norm = re.sub(r"\s+", "", pair)
+            for col in patterns:
+                if col["id"] not in found and _match(col["patterns"], norm):
+                    found[col["id"]] = pair
+    return [(c["id"], found.get(c["id"], printed[c["id"]])) for c in spec]
+
+
+# --- table 4: review_litigation -----------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _review_layout() -> tuple[tuple[str, str, str], ...]:
+    """(field, block label, leaf label) in the flattened order of reference §6."""
+    spec = load_schema()["versions"]["gov2021"]["tables"]["review_litigation"]
+    blocks = {
+        b["id"]: (f"{b['parent_label']} {b['label']}" if b["parent_label"] else b["label"])
+        for b in spec["blocks"]
+    }
+    leaves = {c["id"]: c["label"] for c in spec["columns"]}
+    return tuple(
+        (key, blocks[key.split(".")[1]], leaves[key.split(".")[2]])
+        for key in spec["flattened_order"]
+    )
+
+
+def _review_cells(tokens: list[Token]) -> list[Cell]:
+    anchor = load_labels()["review_anchor"]
+    start = next((i for i, t in enumerate(tokens) if anchor in t.norm), None)
+    if start is None:
+        return []
+    for i in range(start, len(tokens)):
+        tok = tokens[i]
+        if re.fullmatch(r"\d{15}", tok.norm):
+            # 15 single-digit cells run together when a table is flattened to text.
+            digits = [Token(d, tok.line, n, False, tok.row) for n, d in enumerate(tok.norm)]
+            return _review_from(digits, "digits")
+        if not is_value(tok):
+            continue
+        run = [tok] + _row_values(tokens, i, REVIEW_CELLS - 1)
+        if len(run) == REVIEW_CELLS:
+            return _review_from(run, _method(tok))
+    return []
+
+
+def _review_from(run: list[Token], method: str) -> list[Cell]:
+    return [
+        Cell(key, parse_value(t.text)[1], t.text, "review_litigation", block, leaf,
+             t.line, t.col, method)
+        for (key, block, leaf), t in zip(_review_layout(), run)
+    ]  # fmt: skip

@@ -1,0 +1,180 @@
+"""Stage 5: the 勾稽关系 identities (reference §7) and plausibility checks as flags.
+
+Every failed identity becomes a Flag naming the identity, the cells involved and the
+expected versus found values. Blank cells are 'not reported': an identity is checked
+when its total is printed, reading blank parts as 0 (the reference's "impute 0 only if
+the identities then hold"); when nothing of it is printed it is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pipelines.flags import Flag
+from pipelines.formats import get_format, load_schema
+from pipelines.gazetteer import divisions
+
+if TYPE_CHECKING:
+    from pipelines.report import Report
+
+logger = logging.getLogger(__name__)
+
+# A foreign place must be named this often before a report is called a copy: one
+# mention is usually a comparison or a visit, three 安庆 in a 阜新 report is not.
+FOREIGN_MIN_MENTIONS = 2
+
+
+def validate_report(report: Report, previous: Report | None = None) -> tuple[Flag, ...]:
+    """Quality flags of a report: identities, signs, copied places, cross-year chains.
+
+    ``previous`` is the same agency's report of the year before, when stored.
+    """
+    flags: list[Flag] = []
+    fields = report.fields
+    version = report.format_version
+    if version is None and report.cells:
+        version = "gov2021"  # undated tables: the identities are the same in both versions
+    if version in ("gov2019", "gov2021"):
+        spec = get_format(version)
+        for identity in spec.identities:
+            flags.extend(_check_identity(identity, fields))
+        flags.extend(_negative_counts(report, spec))
+    flags.extend(_foreign_places(report))
+    if previous is not None:
+        flags.extend(_cross_year(report, previous))
+    return tuple(flags)
+
+
+def _request_columns() -> list[str]:
+    spec = load_schema()["versions"]["gov2021"]["tables"]["requests"]
+    return [c["id"] for c in spec["columns"]]
+
+
+def _balance(
+    code: str, lhs: list[str], rhs: list[str], fields: dict[str, Any], scope: str
+) -> Flag | None:
+    if not all(name in fields for name in lhs + rhs):
+        return None  # not read (truncated page, partial table): nothing to check
+    left_values = [fields[n] for n in lhs]
+    right_values = [fields[n] for n in rhs]
+    if all(v is None for v in left_values) or all(v is None for v in right_values):
+        return None
+    expected = sum(v or 0 for v in left_values)
+    found = sum(v or 0 for v in right_values)
+    if abs(expected - found) < 1e-6:
+        return None
+    return Flag(
+        code,
+        f"{code} fails for {scope}: {expected} != {found}",
+        {
+            "identity": code,
+            "scope": scope,
+            "cells": {n: fields[n] for n in lhs + rhs},
+            "lhs": lhs,
+            "rhs": rhs,
+            "expected": expected,
+            "found": found,
+        },
+    )
+
+
+def _check_identity(identity: dict[str, Any], fields: dict[str, Any]) -> list[Flag]:
+    code = identity["id"]
+    flags: list[Flag | None] = []
+    if code in ("REQ_COLUMN_BALANCE", "REQ_OUTCOME_TOTAL"):
+        for c in _request_columns():
+            flags.append(
+                _balance(code, [f"{r}.{c}" for r in identity["lhs"]],
+                         [f"{r}.{c}" for r in identity["rhs"]], fields, f"column {c}")
+            )  # fmt: skip
+    elif code == "REQ_ROW_TOTAL":
+        rows = sorted({n.rsplit(".", 1)[0] for n in fields if n.startswith("requests.")})
+        for row in rows:
+            flags.append(
+                _balance(code, [f"{row}.total"], [f"{row}.{c}" for c in identity["rhs"]],
+                         fields, row)
+            )  # fmt: skip
+    elif code == "RL_BLOCK_TOTAL":
+        rl = load_schema()["versions"]["gov2021"]["tables"]["review_litigation"]
+        for block in (b["id"] for b in rl["blocks"]):
+            base = f"review_litigation.{block}"
+            flags.append(
+                _balance(code, [f"{base}.total"], [f"{base}.{c}" for c in identity["rhs"]],
+                         fields, block)
+            )  # fmt: skip
+    return [f for f in flags if f is not None]
+
+
+def _negative_counts(report: Report, spec: Any) -> list[Flag]:
+    bad = {}
+    for cell in report.cells:
+        field = spec.spec(cell.field)
+        if field is None or cell.value is None or field.type != "count":
+            continue
+        if cell.value < 0 or not float(cell.value).is_integer():
+            bad[cell.field] = cell.value
+    if not bad:
+        return []
+    return [
+        Flag("NONNEGATIVE_INTEGER_COUNTS", f"{len(bad)} count cells are negative or fractional",
+             {"identity": "NONNEGATIVE_INTEGER_COUNTS", "cells": bad})
+    ]  # fmt: skip
+
+
+def _foreign_places(report: Report) -> list[Flag]:
+    """Places of another jurisdiction named often: the text was copied from elsewhere."""
+    own = report.region.code
+    if not own:
+        return []
+    table = divisions()
+    own_chain = {own, *table[own].parent_codes} if own in table else {own}
+    foreign = []
+    for place in report.places:
+        div = table.get(place.code)
+        if div is None or place.count < FOREIGN_MIN_MENTIONS:
+            continue
+        related = place.code in own_chain or own in {*div.parent_codes} or any(
+            p in own_chain for p in div.parent_codes if div.level > table[own].level
+        )
+        if not related:
+            foreign.append({"name": place.name, "surface": place.surface, "count": place.count})
+    if not foreign:
+        return []
+    return [
+        Flag("foreign_place_names",
+             f"names places outside {report.region.county or report.region.city or report.region.province}"
+             f": {', '.join(p['surface'] for p in foreign)}",
+             {"region": own, "places": foreign})
+    ]  # fmt: skip
+
+
+def _cross_year(report: Report, previous: Report) -> list[Flag]:
+    if report.report_year and previous.report_year and previous.report_year != report.report_year - 1:
+        return []
+    now, before = report.fields, previous.fields
+    flags = []
+    for c in _request_columns():
+        this, last = now.get(f"requests.carried_over.{c}"), before.get(f"requests.carry_forward.{c}")
+        if this is not None and last is not None and this != last:
+            flags.append(
+                Flag("REQ_CARRY_CHAIN",
+                     f"上年结转 {this} != last year's 结转下年度 {last} (column {c})",
+                     {"identity": "REQ_CARRY_CHAIN", "column": c, "expected": last,
+                      "found": this, "soft": True})
+            )  # fmt: skip
+    for x in ("regulations", "normative_docs"):
+        base = f"active.{x}"
+        parts = [now.get(f"{base}.in_force"), before.get(f"{base}.in_force"),
+                 now.get(f"{base}.issued"), now.get(f"{base}.repealed")]  # fmt: skip
+        if any(p is None for p in parts):
+            continue
+        expected = parts[1] + parts[2] - parts[3]
+        if parts[0] != expected:
+            flags.append(
+                Flag("ACTIVE_IN_FORCE_CHAIN",
+                     f"{base}.in_force {parts[0]} != {parts[1]} + {parts[2]} - {parts[3]}",
+                     {"identity": "ACTIVE_IN_FORCE_CHAIN", "expected": expected,
+                      "found": parts[0], "soft": True})
+            )  # fmt: skip
+    return flags
