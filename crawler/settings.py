@@ -62,6 +62,12 @@ ITEM_PIPELINES = {
 }
 
 # Project settings.
+# The cloaking check fetches each report page a second time as Baiduspider, coming
+# from a Baidu search, and compares: hacked pages often show their spam only to search
+# engines. It is the only place the crawl does not use its own User-Agent.
+CLOAKING_CHECK_ENABLED = True
+CLOAKING_USER_AGENT = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+CLOAKING_REFERER = "https://www.baidu.com/s?wd={query}"
 CHALLENGE_ENABLED = True  # pass 412/JS challenges with the browser, reuse the cookie
 CHALLENGE_WAIT = 15.0  # seconds the browser may take to pass one challenge
 MIRROR = ""  # e.g. http://127.0.0.1:8000: fetch every URL from the offline mirror

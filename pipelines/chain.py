@@ -9,14 +9,17 @@ step does not apply to (list pages, binaries) pass through unchanged.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from pipelines.boilerplate import Chrome, strip_boilerplate
 from pipelines.decode import decode_page
 from pipelines.report import ReportHints, extract_report
-from pipelines.spam import detect_spam
+from pipelines.spam import SpamResult, compare_cloaked, detect_spam
 from pipelines.validate import validate_report
+
+logger = logging.getLogger(__name__)
 
 Page = Mapping[str, Any]
 
@@ -38,13 +41,41 @@ def spam_step(page: Page) -> dict:
     if "cleaned" not in page:
         return dict(page)
     decoded = page["decoded"]
-    result = detect_spam(
-        page["cleaned"].text,
-        html=decoded.markup,
-        url=page.get("url"),
-        title=decoded.title or page.get("list_title"),
-    )
+    title = decoded.title or page.get("list_title")
+    result = detect_spam(page["cleaned"].text, html=decoded.markup, url=page.get("url"),
+                         title=title)
+    probe = page.get("probe") or {}
+    if probe.get("body"):
+        result = add_cloaking(result, probe["body"], probe.get("content_type"),
+                              page.get("url"), title)
     return {**page, "spam": result}
+
+
+def add_cloaking(normal: SpamResult, probe_body: bytes, content_type: str | None,
+                 url: str | None, title: str | None) -> SpamResult:
+    """The spam verdict with the cloaking check: what a search engine was served."""
+    decoded = decode_page(probe_body, content_type)
+    cleaned = strip_boilerplate(decoded.text)
+    as_bot = detect_spam(cleaned.text, html=decoded.markup, url=url,
+                         title=decoded.title or title)
+    cloaking = compare_cloaked(normal, as_bot)
+    if cloaking is None:
+        return normal
+    seen = {(e.kind, e.text) for e in normal.evidence}
+    shown_to_bots = tuple(
+        dataclasses.replace(e, detail=f"served to search engines only; {e.detail}")
+        for e in as_bot.evidence
+        if (e.kind, e.text) not in seen
+    )
+    evidence = (*normal.evidence, cloaking, *shown_to_bots)
+    return dataclasses.replace(
+        normal,
+        is_spam=True,
+        score=max(normal.score, as_bot.score),
+        kinds=tuple(dict.fromkeys((*normal.kinds, "cloaking",
+                                   *(e.kind for e in shown_to_bots if e.weight > 0)))),
+        evidence=evidence,
+    )
 
 
 def report_step(page: Page) -> dict:
@@ -77,12 +108,27 @@ STEPS: tuple[tuple[str, Callable[..., dict]], ...] = (
     ("report", report_step),
     ("validate", validate_step),
 )
+STEP_FUNCTIONS = dict(STEPS)
+
+
+def run_step(name: str, page: Page, *args: Any) -> dict:
+    """Run one step; a stage that fails leaves the page as it was, with the error noted.
+
+    A bug in one stage must not lose the page: it is logged with its traceback, and
+    the page goes on to be stored with a ``stage_error`` quality flag.
+    """
+    try:
+        return STEP_FUNCTIONS[name](page, *args)
+    except Exception as err:  # noqa: BLE001 (logged, flagged and stored, not swallowed)
+        logger.exception("Stage %s failed on %s", name, page.get("url"))
+        error = {"stage": name, "error": f"{type(err).__name__}: {err}"[:500]}
+        return {**page, "stage_errors": [*page.get("stage_errors", ()), error]}
 
 
 def analyze_page(page: Page, chrome: Chrome | None = None) -> dict:
     """Run every stage over one page dict (url, body, content_type, kind, …)."""
-    for name, step in STEPS:
-        page = step(page, chrome) if name == "boilerplate" else step(page)
+    for name, _ in STEPS:
+        page = run_step(name, page, chrome) if name == "boilerplate" else run_step(name, page)
     return page
 
 
@@ -117,7 +163,11 @@ def to_record(page: Page) -> dict:
             narrative=data["narrative"],
         )
     flags = [*(report.flags if report is not None else ()), *page.get("quality", ())]
-    record["quality"] = [dataclasses.asdict(flag) for flag in flags]
+    record["quality"] = [dataclasses.asdict(flag) for flag in flags] + [
+        {"code": "stage_error", "message": f"stage {e['stage']} failed: {e['error']}",
+         "details": e}
+        for e in page.get("stage_errors", ())
+    ]
     spam = page.get("spam")
     if spam is not None:
         record["spam"] = {

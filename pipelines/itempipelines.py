@@ -31,7 +31,7 @@ CHROME_WINDOW = 30
 class _StepPipeline:
     """Run one chain step over the item and return the enriched item."""
 
-    step: staticmethod
+    stage: str
 
     def __init__(self, stats) -> None:
         self.stats = stats
@@ -43,20 +43,30 @@ class _StepPipeline:
     def process_item(self, item):
         return self.step(item)
 
+    def step(self, item, *args):
+        errors = len(item.get("stage_errors", ()))
+        item = chain.run_step(self.stage, item, *args)
+        if len(item.get("stage_errors", ())) > errors:
+            self.stats.inc_value(f"nianbao/stage_error/{self.stage}")
+        return item
+
 
 class DecodePipeline(_StepPipeline):
     """Stage 1: decode the raw bytes."""
 
-    step = staticmethod(chain.decode_step)
+    stage = "decode"
 
     def process_item(self, item):
         item = self.step(item)
-        self.stats.inc_value(f"nianbao/decode/{item['decoded'].kind}")
+        if "decoded" in item:
+            self.stats.inc_value(f"nianbao/decode/{item['decoded'].kind}")
         return item
 
 
 class BoilerplatePipeline(_StepPipeline):
     """Stage 2: strip site chrome, learned from the site's recent pages."""
+
+    stage = "boilerplate"
 
     def __init__(self, stats) -> None:
         super().__init__(stats)
@@ -64,18 +74,18 @@ class BoilerplatePipeline(_StepPipeline):
         self.chrome: dict[str, Chrome] = {}
 
     def process_item(self, item):
-        decoded = item["decoded"]
-        if decoded.kind == "html":
+        decoded = item.get("decoded")
+        if decoded is not None and decoded.kind == "html":
             texts = self.recent[item["site"]]
             texts.append(decoded.text)
             self.chrome[item["site"]] = learn_chrome(texts)
-        return chain.boilerplate_step(item, self.chrome.get(item["site"]))
+        return self.step(item, self.chrome.get(item["site"]))
 
 
 class SpamPipeline(_StepPipeline):
     """Stage 3: find injected spam, cut it from the text."""
 
-    step = staticmethod(chain.spam_step)
+    stage = "spam"
 
     def process_item(self, item):
         item = self.step(item)
@@ -89,13 +99,13 @@ class SpamPipeline(_StepPipeline):
 class ReportPipeline(_StepPipeline):
     """Stage 4: read the report: metadata, sections, tables, figures."""
 
-    step = staticmethod(chain.report_step)
+    stage = "report"
 
 
 class ValidatePipeline(_StepPipeline):
     """Stage 5: check the identities and the rest; count flagged reports."""
 
-    step = staticmethod(chain.validate_step)
+    stage = "validate"
 
     def process_item(self, item):
         item = self.step(item)
@@ -133,7 +143,9 @@ class StorePipeline:
 
     def process_item(self, item):
         digest = store_raw(self.raw_dir, item.get("body") or b"")
-        store_page(self.db, item, chain.to_record(item), digest, self.run_id)
+        probe = item.get("probe")
+        probe_digest = store_raw(self.raw_dir, probe["body"]) if probe else None
+        store_page(self.db, item, chain.to_record(item), digest, self.run_id, probe_digest)
         self.crawler.stats.inc_value("nianbao/store/pages")
         return item
 

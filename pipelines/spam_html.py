@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import lxml.html
 from lxml import etree
@@ -13,7 +13,7 @@ from lxml import etree
 from pipelines.official import host_of, is_official_host, is_ordinary_link_host
 from pipelines.spam_evidence import Evidence, make_evidence
 from pipelines.spam_lexicon import find_terms
-from pipelines.spam_text import find_phrases
+from pipelines.spam_text import find_phrases, lexicon_evidence
 
 logger = logging.getLogger(__name__)
 
@@ -217,10 +217,19 @@ def _write_evidence(root, tree, html: str) -> list[Evidence]:
             links = [h for h in _HREF_IN_MARKUP.findall(written)
                      if (host := host_of(h)) and not is_ordinary_link_host(host)]
             text = re.sub(r"<[^>]*>", " ", written)
-            if find_phrases(text, find_terms(text)) or len(links) >= HIDDEN_LINKS_MIN:
+            phrases = find_phrases(text, find_terms(text))
+            if phrases or len(links) >= HIDDEN_LINKS_MIN:
                 start, end = _offset(html, m.group(0))
+                path = tree.getpath(script)
                 out.append(make_evidence("hidden_content", m.group(0)[:500], start, end,
-                                         dom_path=tree.getpath(script), detail="document.write"))
+                                         dom_path=path, detail="document.write"))
+                # The written words never reach the page text, so the lexicon kinds are
+                # reported here, placed at the script.
+                out.extend(
+                    replace(e, start=start, end=end, dom_path=path,
+                            detail=f"{e.detail}; written by document.write".lstrip("; "))
+                    for e in lexicon_evidence(text, phrases)
+                )
     return out
 
 

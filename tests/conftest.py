@@ -92,16 +92,19 @@ def datasette_url(crawled):
     """Datasette serving the crawled database with the project's metadata."""
     db, _, _ = crawled
     port = free_port()
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "test-artifacts" / "datasette.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "datasette", "serve", str(db), "--metadata",
          str(ROOT / "warehouse" / "metadata.yaml"), "--host", "127.0.0.1",
          "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(url + "/-/versions.json")
+        wait_for_http(url + "/-/versions.json", timeout=90)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()

@@ -92,6 +92,12 @@ def m001_initial(db: Database) -> None:
         db[table].create_index(columns, if_not_exists=True)
 
 
+@migrations()
+def m002_probe(db: Database) -> None:
+    # The cloaking check's second fetch (as a search engine) is archived too.
+    db["pages"].add_column("probe_sha256", str)
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) a warehouse database: WAL mode, schema up to date."""
     path = Path(path)

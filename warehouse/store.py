@@ -49,11 +49,12 @@ def finish_run(db: Database, run_id: str, *, finished_at: str, reason: str,
 
 
 def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
-               digest: str, run_id: str | None = None) -> None:
+               digest: str, run_id: str | None = None, probe_digest: str | None = None) -> None:
     """Store one page (provenance, no body) and its analysis record in one transaction."""
     url = page["url"]
     with db.atomic():
-        db["pages"].upsert(page_row(page, record, digest, run_id), pk="url")
+        row = {**page_row(page, record, digest, run_id), "probe_sha256": probe_digest}
+        db["pages"].upsert(row, pk="url")
         for table, key in CHILD_TABLES:
             if db[table].exists():
                 db.execute(f"DELETE FROM [{table}] WHERE [{key}] = ?", [url])

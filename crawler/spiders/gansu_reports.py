@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -61,6 +61,9 @@ class GansuReportsSpider(scrapy.Spider):
         spider.allowed_domains = sorted(registry.hosts)
         spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES")
         spider.list_pages: dict[str, int] = {}
+        spider.cloaking_check = crawler.settings.getbool("CLOAKING_CHECK_ENABLED")
+        spider.probe_user_agent = crawler.settings.get("CLOAKING_USER_AGENT")
+        spider.probe_referer = crawler.settings.get("CLOAKING_REFERER")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -129,9 +132,17 @@ class GansuReportsSpider(scrapy.Spider):
     def parse_report(self, response: Response) -> Iterator[scrapy.Request | PageItem]:
         site: Site = response.meta["site"]
         self._count(site, "reports")
-        yield self._item(response, site, "report")
+        item = self._item(response, site, "report")
         if not isinstance(response, TextResponse) or response.status >= 300:
+            yield item
             return
+        yield from self._attachment_requests(response, site)
+        if self.cloaking_check and not response.meta.get("dont_probe"):
+            yield self._probe_request(response, item)
+        else:
+            yield item
+
+    def _attachment_requests(self, response: TextResponse, site: Site) -> Iterator[scrapy.Request]:
         seen = set()
         for link in response.css("a[href]"):
             url = response.urljoin(link.attrib["href"])
@@ -147,6 +158,43 @@ class GansuReportsSpider(scrapy.Spider):
                     meta={"site": site, "list_title": text.strip() or None,
                           "report_url": response.url},
                 )
+
+    def _probe_request(self, response: TextResponse, item: PageItem) -> scrapy.Request:
+        """The cloaking check: the same page fetched again as a search engine would.
+
+        The only request that does not carry the project's own User-Agent; it is off
+        with CLOAKING_CHECK_ENABLED=False. The report item waits for the answer.
+        """
+        title = item.get("list_title") or ""
+        return scrapy.Request(
+            response.url,
+            headers={"User-Agent": self.probe_user_agent,
+                     "Referer": self.probe_referer.format(query=quote(title))},
+            dont_filter=True,
+            callback=self.parse_probe,
+            errback=self.on_probe_error,
+            meta={"site": response.meta["site"], "report_item": item},
+        )
+
+    def parse_probe(self, response: Response) -> Iterator[PageItem]:
+        """The search-engine fetch came back: the report item goes on with it."""
+        item = response.meta["report_item"]
+        item["probe"] = {
+            "body": response.body,
+            "status": response.status,
+            "content_type": _header(response, "Content-Type"),
+            "user_agent": self.probe_user_agent,
+        }
+        self._count(response.meta["site"], "probes")
+        yield item
+
+    def on_probe_error(self, failure: Failure) -> Iterator[PageItem]:
+        """No search-engine view: the report goes on without the cloaking check."""
+        item = failure.request.meta["report_item"]
+        self._count(failure.request.meta["site"], "probe_errors")
+        item["findings"] = [*item.get("findings", []),
+                            {"kind": "probe_failed", "reason": failure.getErrorMessage()[:500]}]
+        yield item
 
     def parse_attachment(self, response: Response) -> Iterator[PageItem]:
         site: Site = response.meta["site"]

@@ -25,7 +25,6 @@ class Body:
 
     html: str
     source: str
-    spam_evidence: tuple[str, ...] = ()
 
 
 @cache

@@ -181,6 +181,31 @@ def redirect(req: MirrorRequest, data: dict, root: Path) -> MirrorResponse:
     return MirrorResponse(302, b"", HTML, (("Location", location),))
 
 
+# Who a cloaking site treats as a search engine: the spiders by User-Agent, and visitors sent from a
+# search results page by Referer (the crawler's second fetch sends both, as Baiduspider from baidu.com/s).
+SPIDER_AGENTS = ("baiduspider", "sogou web spider", "360spider", "yisouspider", "bingbot", "googlebot")
+SEARCH_REFERERS = ("baidu.com", "sogou.com", "so.com", "sm.cn", "bing.com", "google.com")
+
+
+def from_search_engine(headers: dict[str, str]) -> bool:
+    """True when the request comes from a search-engine spider or from a search results page."""
+    agent = headers.get("user-agent", "").lower()
+    if any(token in agent for token in SPIDER_AGENTS):
+        return True
+    host = (urlsplit(headers.get("referer", "")).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in SEARCH_REFERERS)
+
+
+def cloak(req: MirrorRequest, data: dict, root: Path) -> MirrorResponse:
+    """A cloaked report: the clean page to visitors, with injected blocks to search engines."""
+    conf = data["cloaks"][f"{req.host}{req.path}"]
+    page = (root / conf["page"]).read_text(encoding="utf-8")
+    if from_search_engine(req.headers):
+        for marker, html in conf["inserts"]:
+            page = page.replace(marker, html + marker, 1)
+    return MirrorResponse(200, page.encode("utf-8"))
+
+
 def endpoint_table(data: dict) -> list[tuple[str, re.Pattern, Handler]]:
     """(host, path pattern, handler) rows built from the endpoint data."""
     table: list[tuple[str, re.Pattern, Handler]] = []
@@ -196,6 +221,9 @@ def endpoint_table(data: dict) -> list[tuple[str, re.Pattern, Handler]]:
     for key in sorted(data.get("redirects", {})):
         host, _, path = key.partition("/")
         table.append((host, re.compile(re.escape("/" + path) + "$"), redirect))
+    for key in sorted(data.get("cloaks", {})):
+        host, _, path = key.partition("/")
+        table.append((host, re.compile(re.escape("/" + path) + "$"), cloak))
     return table
 
 

@@ -8,7 +8,7 @@ from html import escape
 from typing import Callable
 from urllib.parse import quote
 
-from tests.mirror import content, reports, templates
+from tests.mirror import content, injections, reports, templates
 from tests.mirror.templates import Detail, ListItem, Site
 
 GANSU_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -55,20 +55,28 @@ def emit(out, site: Site, item: dict, url: str, path: str, i: int, render: Rende
     index_no = f"{site.bsm[:6]}00{int(site.bsm) % 97:02d}/{day.year}-{(reports.seed_of(url) % 90000) + 10000}"
     entry = dict(url=url, site=site.id, kind=kind, title=title, year=int(item["year"]), agency=item["agency"], list_date=day.isoformat())
     if kind == "off_registry_redirect":
-        out.endpoints.setdefault("redirects", {})[f"{host or site.host}{path}"] = reports.CASINO
-        out.entry(**entry, location=reports.CASINO)
+        out.endpoints.setdefault("redirects", {})[f"{host or site.host}{path}"] = injections.CASINO
+        out.entry(**entry, location=injections.CASINO)
         return ListItem(path, title, day.isoformat())
     if kind == "not_report":
         body, parts = content.not_report_body(title, item["agency"], reports.seed_of(url)), None
         entry["source"] = "generated: content.not_report_body"
     else:
         parts = reports.build_report(item, url)
-        body = parts.body
-        entry.update(source=parts.source, fields=parts.fields, spam=bool(parts.spam_evidence), spam_evidence=list(parts.spam_evidence) or None)
+        body, spam = parts.body, parts.injection
+        entry.update(source=parts.source, fields=parts.fields, spam=bool(spam.evidence), spam_evidence=list(spam.evidence) or None)
+        entry.update(spam_kinds=list(spam.kinds) or None, spam_served_to=spam.served_to)
         if parts.fields:
             entry["format"] = "gov2021"
+        if spam.cloak:
+            key = f"{host or site.host}{path}"
+            out.endpoints.setdefault("cloaks", {})[key] = {"page": key, "inserts": [list(pair) for pair in spam.cloak]}
     links = attach(item, url, path, title, parts) if attach and item.get("attach") else ""
-    detail = Detail(title, item["agency"], published, body, index_no, crumbs, links, parts.footer if parts else "", parts.hidden if parts else "")
+    spam = parts.injection if parts else injections.NO_INJECTION
+    detail = Detail(
+        title, item["agency"], published, body, index_no, crumbs, links,
+        footer=spam.footer, block=spam.block, head_extra=spam.head, page_title=spam.page_title, meta=spam.meta,
+    )
     out.put(site, path, render(site, detail), host)
     out.entry(**entry)
     return ListItem(path, title, day.isoformat())

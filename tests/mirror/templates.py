@@ -32,7 +32,10 @@ class Detail:
     crumbs: tuple[tuple[str, str], ...] = ()
     attachments: str = ""
     footer: str = ""  # replaces the site footer (spam pages)
-    hidden: str = ""  # injected invisible block (spam pages)
+    block: str = ""  # injected block after the article (spam pages)
+    head_extra: str = ""  # injected markup at the end of <head> (spam pages)
+    page_title: str = ""  # replaces the whole <title> (title hijack)
+    meta: dict[str, str] = field(default_factory=dict)  # injected <meta name=…> (title hijack)
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,12 @@ def trunc(title: str, n: int = 22) -> str:
     return title if len(title) <= n else title[:n] + "..."
 
 
-def head(site: Site, title: str, meta: dict[str, str] | None = None, extra: str = "") -> str:
+def head(site: Site, title: str, meta: dict[str, str] | None = None, extra: str = "", full_title: str = "") -> str:
+    full_title = full_title or f"{title}_{site.name}"
     metas = "".join(f'\n<meta name="{k}" content="{escape(v)}">' for k, v in (meta or {}).items())
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="{site.charset}">\n'
-        f'<meta http-equiv="X-UA-Compatible" content="IE=edge">\n<title>{escape(title)}_{escape(site.name)}</title>'
+        f'<meta http-equiv="X-UA-Compatible" content="IE=edge">\n<title>{escape(full_title)}</title>'
         f"{metas}\n<meta name=\"SiteName\" content=\"{escape(site.name)}\">\n"
         f'<link rel="stylesheet" href="/css/common.css">{extra}\n</head>\n'
     )
@@ -92,6 +96,11 @@ def tools_bar() -> str:
     )
 
 
+def detail_head(site: Site, d: Detail, meta: dict[str, str]) -> str:
+    """<head> of a detail page, with whatever a spam injection put there."""
+    return head(site, d.title, {**meta, **d.meta}, d.head_extra, d.page_title)
+
+
 def crumbs_html(crumbs: tuple[tuple[str, str], ...], sep: str = " &gt; ") -> str:
     return sep.join(f'<a href="{escape(h)}">{escape(t)}</a>' if h else escape(t) for t, h in crumbs)
 
@@ -108,7 +117,7 @@ def detail_p1(site: Site, d: Detail, article_id: str) -> str:
         for k, v in (("索引号", d.index_no), ("发布机构", d.agency), ("生成日期", d.published[:10]), ("主题分类", "政务公开"))
     )
     return (
-        head(site, d.title, meta)
+        detail_head(site, d, meta)
         + "<body>\n"
         + header(site)
         + f'<div class="w1200"><div class="position">当前位置：{crumbs_html(d.crumbs)}</div>\n'
@@ -118,7 +127,7 @@ def detail_p1(site: Site, d: Detail, article_id: str) -> str:
         + '<span>浏览次数：<span id="hits"></span></span></div>\n'
         + tools_bar()
         + f'<div class="main mt8"><div class="pages_content" id="UCAP-CONTENT">\n{d.body}\n{d.attachments}\n</div></div>\n'
-        + f'<div class="editor">责任编辑：{escape(d.agency[:2])}网信</div></div>{d.hidden}</div>\n'
+        + f'<div class="editor">责任编辑：{escape(d.agency[:2])}网信</div></div>{d.block}</div>\n'
         + (d.footer or footer(site))
         + f'<script>var articleId="{article_id}";</script>\n</body>\n</html>\n'
     )
@@ -133,7 +142,7 @@ def detail_p2(site: Site, d: Detail) -> str:
     )
     table = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
     return (
-        head(site, d.title, _meta(d))
+        detail_head(site, d, _meta(d))
         + "<body>\n"
         + header(site)
         + f'<div class="w1200 main-box"><div class="dqwz">当前位置：{crumbs_html(d.crumbs)}</div>\n'
@@ -142,7 +151,7 @@ def detail_p2(site: Site, d: Detail) -> str:
         + f'<div class="info">信息来源：{escape(d.agency)}　发布时间：{d.published}　浏览次数：<span id="views">{len(d.title) * 17}</span></div>\n'
         + tools_bar()
         + f'<div class="neirong">\n{d.body}\n{d.attachments}\n</div>\n'
-        + f'<div class="zrbj">【责任编辑：{escape(d.agency[-3:])}】</div></div>{d.hidden}</div>\n'
+        + f'<div class="zrbj">【责任编辑：{escape(d.agency[-3:])}】</div></div>{d.block}</div>\n'
         + (d.footer or footer(site))
         + "</body>\n</html>\n"
     )
@@ -157,7 +166,7 @@ def detail_p3(site: Site, d: Detail) -> str:
         f"<tr><td>文件编号：</td><td></td><td>发文日期：</td><td>{d.published[:10]}</td></tr>"
     )
     return (
-        head(site, d.title, meta)
+        detail_head(site, d, meta)
         + "<body>\n"
         + header(site)
         + f'<table width="1200" align="center"><tr><td class="bt_link">当前位置：{crumbs_html(d.crumbs, " &gt;&gt; ")}</td></tr></table>\n'
@@ -166,7 +175,7 @@ def detail_p3(site: Site, d: Detail) -> str:
         + f'<tr><td align="center">信息来源：{escape(d.agency)}　发布日期：{d.published[:10]}　浏览次数：<script>document.write("1024")</script>　字号：〖<a href="javascript:doZoom(16)">大</a> <a href="javascript:doZoom(14)">中</a> <a href="javascript:doZoom(12)">小</a>〗</td></tr>\n'
         + f'<tr><td><div id="zoom">\n{d.body}\n{d.attachments}\n</div></td></tr>\n'
         + '<tr><td align="right"><a href="javascript:window.print()">打印本页</a> <a href="javascript:window.close()">关闭窗口</a></td></tr></table>\n'
-        + d.hidden
+        + d.block
         + (d.footer or footer(site))
         + "</body>\n</html>\n"
     )
@@ -177,7 +186,7 @@ def detail_p4(site: Site, d: Detail) -> str:
     items = (("索引号", d.index_no), ("组配分类", "信息公开年报"), ("发文机关", d.agency), ("成文日期", d.published[:10]), ("发文字号", ""))
     lis = "".join(f"<li><span>{k}：</span><em>{escape(v)}</em></li>" for k, v in items)
     return (
-        head(site, d.title, _meta(d))
+        detail_head(site, d, _meta(d))
         + "<body>\n"
         + header(site)
         + f'<div class="w1200"><div class="position">当前位置：{crumbs_html(d.crumbs, " >> ")}</div>\n'
@@ -185,7 +194,7 @@ def detail_p4(site: Site, d: Detail) -> str:
         + f'<form name="_newscontent_fromname"><div class="dtl-title"><h1>{escape(d.title)}</h1>'
         + f'<p>发布日期：{d.published[:10]}　信息来源：{escape(d.agency)}　浏览次数：<script>_showDynClicks("wbnews", 1234567, 41001)</script></p></div>\n'
         + tools_bar()
-        + f'<div id="vsb_content"><div class="v_news_content">\n{d.body}\n</div></div>\n{d.attachments}\n</form>{d.hidden}</div>\n'
+        + f'<div id="vsb_content"><div class="v_news_content">\n{d.body}\n</div></div>\n{d.attachments}\n</form>{d.block}</div>\n'
         + (d.footer or footer(site))
         + "</body>\n</html>\n"
     )
@@ -195,14 +204,14 @@ def detail_p5(site: Site, d: Detail) -> str:
     """TRS WCM detail: div.TRS_Editor body, standard TRS meta."""
     meta = {**_meta(d), "ColumnName": "部门公开年报", "ColumnType": "政府信息公开年报"}
     return (
-        head(site, d.title, meta)
+        detail_head(site, d, meta)
         + "<body>\n"
         + header(site)
         + f'<div class="w1200"><div class="position">当前位置：{crumbs_html(d.crumbs)}</div>\n'
         + f'<div class="xxgk-head"><p>索引号：{escape(d.index_no)}　发布机构：{escape(d.agency)}　生成日期：{d.published[:10]}</p></div>\n'
         + f'<div class="detail"><h2>{escape(d.title)}</h2><div class="info">来源：{escape(d.agency)}　发布时间：{d.published}　</div>\n'
         + tools_bar()
-        + f'<div class="view TRS_UEDITOR trs_paper_default"><div class="TRS_Editor">\n{d.body}\n</div></div>\n{d.attachments}\n</div>{d.hidden}</div>\n'
+        + f'<div class="view TRS_UEDITOR trs_paper_default"><div class="TRS_Editor">\n{d.body}\n</div></div>\n{d.attachments}\n</div>{d.block}</div>\n'
         + (d.footer or footer(site))
         + "</body>\n</html>\n"
     )
@@ -211,13 +220,13 @@ def detail_p5(site: Site, d: Detail) -> str:
 def detail_p7(site: Site, d: Detail) -> str:
     """Longnan detail: .wzcon.j-fontContent body."""
     return (
-        head(site, d.title, _meta(d))
+        detail_head(site, d, _meta(d))
         + "<body>\n"
         + header(site)
         + f'<div class="w1200"><div class="location">您当前的位置：{crumbs_html(d.crumbs, " > ")}</div>\n'
         + f'<div class="wz-box"><h1 class="wztit">{escape(d.title)}</h1><div class="wzxx"><span>来源：{escape(d.agency)}</span><span>发布时间：{d.published}</span><span>浏览次数：<i class="j-hits"></i></span></div>\n'
         + tools_bar()
-        + f'<div class="wzcon j-fontContent">\n{d.body}\n{d.attachments}\n</div></div>{d.hidden}</div>\n'
+        + f'<div class="wzcon j-fontContent">\n{d.body}\n{d.attachments}\n</div></div>{d.block}</div>\n'
         + (d.footer or footer(site))
         + "</body>\n</html>\n"
     )
