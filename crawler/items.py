@@ -25,3 +25,5 @@ class PageItem(TypedDict, total=False):
     referer: str | None
     report_url: str | None
     findings: list[dict[str, str]]
+    attachments: list[PageItem]  # a report's attachments, fetched before it is yielded
+    probe: dict  # the cloaking check's second fetch: body, status, content_type, user_agent

@@ -54,6 +54,7 @@ EXTENSIONS = {
 }
 ITEM_PIPELINES = {
     "pipelines.itempipelines.DecodePipeline": 100,
+    "pipelines.itempipelines.AttachmentsPipeline": 150,
     "pipelines.itempipelines.BoilerplatePipeline": 200,
     "pipelines.itempipelines.SpamPipeline": 300,
     "pipelines.itempipelines.ReportPipeline": 400,

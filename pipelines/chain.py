@@ -29,6 +29,13 @@ def decode_step(page: Page) -> dict:
     return {**page, "decoded": decode_page(page.get("body") or b"", page.get("content_type"))}
 
 
+def attachments_step(page: Page) -> dict:
+    """Stage 1b: a report's attachments decoded (each a page dict of its own)."""
+    if not page.get("attachments"):
+        return dict(page)
+    return {**page, "attachments": [decode_step(a) for a in page["attachments"]]}
+
+
 def boilerplate_step(page: Page, chrome: Chrome | None = None) -> dict:
     """Stage 2: the page's own text, site chrome removed (``cleaned``)."""
     if not _is_text_report(page):
@@ -103,6 +110,7 @@ def validate_step(page: Page) -> dict:
 
 STEPS: tuple[tuple[str, Callable[..., dict]], ...] = (
     ("decode", decode_step),
+    ("attachments", attachments_step),
     ("boilerplate", boilerplate_step),
     ("spam", spam_step),
     ("report", report_step),

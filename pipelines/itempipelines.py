@@ -63,6 +63,12 @@ class DecodePipeline(_StepPipeline):
         return item
 
 
+class AttachmentsPipeline(_StepPipeline):
+    """Stage 1b: decode (and read) a report's attachments."""
+
+    stage = "attachments"
+
+
 class BoilerplatePipeline(_StepPipeline):
     """Stage 2: strip site chrome, learned from the site's recent pages."""
 
@@ -146,7 +152,10 @@ class StorePipeline:
         probe = item.get("probe")
         probe_digest = store_raw(self.raw_dir, probe["body"]) if probe else None
         store_page(self.db, item, chain.to_record(item), digest, self.run_id, probe_digest)
-        self.crawler.stats.inc_value("nianbao/store/pages")
+        for attachment in item.get("attachments", ()):
+            store_page(self.db, attachment, chain.to_record(attachment),
+                       store_raw(self.raw_dir, attachment.get("body") or b""), self.run_id)
+        self.crawler.stats.inc_value("nianbao/store/pages", 1 + len(item.get("attachments", ())))
         return item
 
     def close_spider(self) -> None:

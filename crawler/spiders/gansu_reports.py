@@ -57,6 +57,7 @@ class GansuReportsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         registry = registry_from_settings(crawler.settings)
         spider.sites = registry.select(spider.site_arg)
+        spider.registry_sites = {s.id: s for s in registry.sites}
         spider.registry_hosts = registry.hosts
         spider.allowed_domains = sorted(registry.hosts)
         spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES")
@@ -130,50 +131,90 @@ class GansuReportsSpider(scrapy.Spider):
         )
 
     def parse_report(self, response: Response) -> Iterator[scrapy.Request | PageItem]:
+        """A report page: fetch its attachments, then the cloaking probe, then yield it.
+
+        The report item waits for its attachments and probe (fetched one after the
+        other), so the pipelines see the page and everything that belongs to it at once.
+        """
         site: Site = response.meta["site"]
         self._count(site, "reports")
         item = self._item(response, site, "report")
+        item["attachments"] = []
         if not isinstance(response, TextResponse) or response.status >= 300:
             yield item
             return
-        yield from self._attachment_requests(response, site)
-        if self.cloaking_check and not response.meta.get("dont_probe"):
-            yield self._probe_request(response, item)
-        else:
-            yield item
+        queue = [(url, text) for url, text in self._attachment_links(response)]
+        yield self._next(item, queue)
 
-    def _attachment_requests(self, response: TextResponse, site: Site) -> Iterator[scrapy.Request]:
+    def _attachment_links(self, response: TextResponse) -> Iterator[tuple[str, str]]:
         seen = set()
         for link in response.css("a[href]"):
             url = response.urljoin(link.attrib["href"])
-            text = " ".join(link.css("::text").getall())
-            kind = attachment_type(url, text)
-            if kind and url not in seen and (urlsplit(url).hostname or "") in self.registry_hosts:
+            text = " ".join(" ".join(link.css("::text").getall()).split())
+            if url in seen or (urlsplit(url).hostname or "") not in self.registry_hosts:
+                continue
+            if attachment_type(url, text):
                 seen.add(url)
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_attachment,
-                    errback=self.on_error,
-                    headers={"Referer": response.url},
-                    meta={"site": site, "list_title": text.strip() or None,
-                          "report_url": response.url},
-                )
+                yield url, text
 
-    def _probe_request(self, response: TextResponse, item: PageItem) -> scrapy.Request:
+    def _next(self, item: PageItem, queue: list[tuple[str, str]]) -> scrapy.Request | PageItem:
+        """The next request the report item waits for, or the item when it is complete."""
+        site = self.registry_sites[item["site"]]
+        if queue:
+            (url, text), rest = queue[0], queue[1:]
+            return scrapy.Request(
+                url,
+                headers={"Referer": item["url"]},  # VSB download.jsp insists on it
+                dont_filter=True,  # shared files: a filtered request would strand the item
+                callback=self.parse_attachment,
+                errback=self.on_attachment_error,
+                meta={"site": site, "report_item": item, "queue": rest, "link_text": text},
+            )
+        if self.cloaking_check and "probe" not in item and item.get("status") == 200:
+            return self._probe_request(site, item)
+        return item
+
+    def parse_attachment(self, response: Response) -> Iterator[scrapy.Request | PageItem]:
+        """An attachment of a report: kept with the report item."""
+        item, site = response.meta["report_item"], response.meta["site"]
+        self._count(site, "attachments")
+        attachment = self._item(response, site, "attachment")
+        attachment.update(list_title=response.meta["link_text"] or None, report_url=item["url"],
+                          referer=item["url"])
+        item["attachments"].append(attachment)
+        yield self._next(item, response.meta["queue"])
+
+    def on_attachment_error(self, failure: Failure) -> Iterator[scrapy.Request | PageItem]:
+        """An attachment that could not be fetched: recorded with the report, which goes on."""
+        request = failure.request
+        item, site = request.meta["report_item"], request.meta["site"]
+        self._count(site, "errors")
+        reason = failure.getErrorMessage() or failure.type.__name__
+        logger.warning("Attachment fetch failed for %s: %s", request.url, reason)
+        response = getattr(failure.value, "response", None)
+        attachment = (self._item(response, site, "attachment") if response is not None
+                      else self._bare_item(request.url, request.meta, site, "attachment"))
+        attachment.update(report_url=item["url"], referer=item["url"],
+                          list_title=request.meta["link_text"] or None,
+                          findings=[{"kind": "fetch_error", "reason": reason[:500]}])
+        item["attachments"].append(attachment)
+        yield self._next(item, request.meta["queue"])
+
+    def _probe_request(self, site: Site, item: PageItem) -> scrapy.Request:
         """The cloaking check: the same page fetched again as a search engine would.
 
         The only request that does not carry the project's own User-Agent; it is off
-        with CLOAKING_CHECK_ENABLED=False. The report item waits for the answer.
+        with CLOAKING_CHECK_ENABLED=False.
         """
         title = item.get("list_title") or ""
         return scrapy.Request(
-            response.url,
+            item["url"],
             headers={"User-Agent": self.probe_user_agent,
                      "Referer": self.probe_referer.format(query=quote(title))},
             dont_filter=True,
             callback=self.parse_probe,
             errback=self.on_probe_error,
-            meta={"site": response.meta["site"], "report_item": item},
+            meta={"site": site, "report_item": item},
         )
 
     def parse_probe(self, response: Response) -> Iterator[PageItem]:
@@ -196,11 +237,6 @@ class GansuReportsSpider(scrapy.Spider):
                             {"kind": "probe_failed", "reason": failure.getErrorMessage()[:500]}]
         yield item
 
-    def parse_attachment(self, response: Response) -> Iterator[PageItem]:
-        site: Site = response.meta["site"]
-        self._count(site, "attachments")
-        yield self._item(response, site, "attachment")
-
     def on_error(self, failure: Failure) -> Iterator[PageItem]:
         """A failed fetch: counted, logged, and stored as a page with its outcome."""
         request = failure.request
@@ -217,9 +253,7 @@ class GansuReportsSpider(scrapy.Spider):
             return
         self._count(site, "errors")
         logger.warning("Fetch failed for %s: %s", request.url, reason)
-        kind = "index" if request.callback == self.parse_list else (
-            "attachment" if request.callback == self.parse_attachment else "report"
-        )
+        kind = "index" if request.callback == self.parse_list else "report"
         finding = {"kind": "fetch_error", "reason": reason[:500]}
         if response is not None:
             item = self._item(response, site, kind)
