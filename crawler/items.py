@@ -25,5 +25,6 @@ class PageItem(TypedDict, total=False):
     referer: str | None
     report_url: str | None
     findings: list[dict[str, str]]
+    unchanged: bool  # the same bytes as the warehouse holds (304 or same SHA-256)
     attachments: list[PageItem]  # a report's attachments, fetched before it is yielded
     probe: dict  # the cloaking check's second fetch: body, status, content_type, user_agent

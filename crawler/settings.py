@@ -46,6 +46,7 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.incremental.IncrementalMiddleware": 580,
     "crawler.middlewares.offregistry.OffRegistryRedirectMiddleware": 610,
     "crawler.middlewares.challenge.ChallengeMiddleware": 650,
 }
@@ -71,6 +72,7 @@ CLOAKING_USER_AGENT = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.bai
 CLOAKING_REFERER = "https://www.baidu.com/s?wd={query}"
 CHALLENGE_ENABLED = True  # pass 412/JS challenges with the browser, reuse the cookie
 CHALLENGE_WAIT = 15.0  # seconds the browser may take to pass one challenge
+INCREMENTAL_ENABLED = True  # revalidate stored pages; unchanged ones are not re-analysed
 MIRROR = ""  # e.g. http://127.0.0.1:8000: fetch every URL from the offline mirror
 NIANBAO_MAX_LIST_PAGES = 200  # list pages per index URL: bounds pagination traps
 NIANBAO_REGISTRY = ""  # a registry YAML; empty: crawler/sites/gansu.yaml

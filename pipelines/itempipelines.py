@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import uuid
 from collections import defaultdict, deque
 from pathlib import Path
 
+from scrapy import signals
+
 from pipelines import chain
 from pipelines.boilerplate import Chrome, learn_chrome
 from warehouse.archive import store_raw
 from warehouse.schema import open_db
-from warehouse.runs import summarize
+from warehouse.history import mark_gone, record_failure, touch_page
+from warehouse.refresh import refresh_warehouse
+from warehouse.runs import site_runs, summarize
 from warehouse.store import finish_run, start_run, store_page, store_sites
 
 logger = logging.getLogger(__name__)
@@ -44,6 +49,8 @@ class _StepPipeline:
         return self.step(item)
 
     def step(self, item, *args):
+        if item.get("unchanged"):
+            return item  # the warehouse already holds this analysis
         errors = len(item.get("stage_errors", ()))
         item = chain.run_step(self.stage, item, *args)
         if len(item.get("stage_errors", ())) > errors:
@@ -137,7 +144,10 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, settings.get("WAREHOUSE_DB"), settings.get("WAREHOUSE_RAW_DIR"))
+        pipeline = cls(crawler, settings.get("WAREHOUSE_DB"), settings.get("WAREHOUSE_RAW_DIR"))
+        # The run is closed on spider_closed, which carries the finish reason.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
@@ -148,20 +158,50 @@ class StorePipeline:
         logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
 
     def process_item(self, item):
+        stats = self.crawler.stats
+        if item.get("unchanged"):
+            with self.db.atomic():
+                for page in (item, *item.get("attachments", ())):
+                    touch_page(self.db, page["url"], page.get("fetched_at"), self.run_id)
+            stats.inc_value("nianbao/incremental/unchanged")
+            return item
+        if item.get("status") != 200 and self._keep_stored(item):
+            return item
         digest = store_raw(self.raw_dir, item.get("body") or b"")
         probe = item.get("probe")
         probe_digest = store_raw(self.raw_dir, probe["body"]) if probe else None
-        store_page(self.db, item, chain.to_record(item), digest, self.run_id, probe_digest)
+        outcome = store_page(self.db, item, chain.to_record(item), digest, self.run_id,
+                             probe_digest)
+        if item.get("kind") == "report":
+            stats.inc_value(f"nianbao/incremental/{outcome}")
         for attachment in item.get("attachments", ()):
             store_page(self.db, attachment, chain.to_record(attachment),
                        store_raw(self.raw_dir, attachment.get("body") or b""), self.run_id)
         self.crawler.stats.inc_value("nianbao/store/pages", 1 + len(item.get("attachments", ())))
         return item
 
-    def close_spider(self) -> None:
-        stats = self.crawler.stats.get_stats()
-        finish_run(self.db, self.run_id, finished_at=_now(), reason="closed",
-                   stats=stats, summary=summarize(stats, self.db_path))
+    def _keep_stored(self, item) -> bool:
+        """A failed fetch never overwrites what the warehouse already holds of a page."""
+        findings = json.dumps(item.get("findings") or [], ensure_ascii=False)
+        with self.db.atomic():
+            kept = record_failure(self.db, item["url"], item.get("status"),
+                                  item.get("fetched_at"), findings)
+        if kept:
+            self.crawler.stats.inc_value("nianbao/incremental/failed_kept")
+        return kept
+
+    def spider_closed(self, spider, reason: str) -> None:
+        sites = [s.id for s in spider.sites]
+        stats = self.crawler.stats
+        if reason == "finished" and spider.years_arg is None:
+            # Only a complete walk of a site can tell that a report is no longer listed.
+            gone = mark_gone(self.db, sites, self.run_id, _now())
+            stats.set_value("nianbao/incremental/gone", gone)
+        rows = site_runs(stats.get_stats(), self.run_id, sites)
+        finish_run(self.db, self.run_id, finished_at=_now(), reason=reason,
+                   stats=stats.get_stats(), summary=summarize(stats.get_stats(), self.db_path),
+                   site_runs=rows)
+        refresh_warehouse(self.db)
         self.db.close()
 
 

@@ -1,17 +1,75 @@
-"""``python -m warehouse``: serve the warehouse with the project's Datasette metadata."""
+"""``python -m warehouse``: create, refresh and serve the warehouse with Datasette."""
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from warehouse.refresh import refresh_warehouse
 from warehouse.schema import open_db
 
-METADATA = Path(__file__).parent / "metadata.yaml"
+PACKAGE = Path(__file__).parent
+METADATA = PACKAGE / "metadata.yaml"
+PLUGINS_DIR = PACKAGE / "plugins"
+TEMPLATES_DIR = PACKAGE / "templates"
 DEFAULT_DB = "data/reports.db"
+# Report texts run to thousands of characters: table pages show the start of each cell.
+DATASETTE_SETTINGS = {
+    "truncate_cells_html": "60",
+    "facet_time_limit_ms": "500",
+    "sql_time_limit_ms": "3000",
+    "max_returned_rows": "5000",
+}
+
+
+def parse_years(value: str | None) -> list[int] | None:
+    """'2021-2024' or '2021,2023' -> years; None for the ledger's default."""
+    if not value:
+        return None
+    years: list[int] = []
+    try:
+        for part in value.split(","):
+            first, _, last = part.strip().partition("-")
+            years.extend(range(int(first), int(last or first) + 1))
+    except ValueError as err:
+        raise click.BadParameter(
+            f"years must look like 2021-2024 or 2021,2023: {value!r}"
+        ) from err
+    return years
+
+
+def datasette_command(db_path: str, host: str, port: int) -> list[str]:
+    """The `datasette serve` command line with the project's metadata and plugins."""
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        db_path,
+        "--metadata",
+        str(METADATA),
+        "--plugins-dir",
+        str(PLUGINS_DIR),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    if TEMPLATES_DIR.is_dir():
+        command += ["--template-dir", str(TEMPLATES_DIR)]
+    for name, value in DATASETTE_SETTINGS.items():
+        command += ["--setting", name, value]
+    return command
+
+
+years_option = click.option(
+    "--years",
+    default=None,
+    help="Ledger years, e.g. 2021-2024 (default: 2019 to the last found).",
+)
 
 
 @click.group()
@@ -24,22 +82,71 @@ def cli() -> None:
 def init(db_path: str) -> None:
     """Create an empty warehouse database, or bring its schema up to date.
 
-        python -m warehouse init data/reports.db
+    python -m warehouse init data/reports.db
     """
     open_db(db_path).close()
     click.echo(f"warehouse ready: {db_path}")
 
 
 @cli.command()
-@click.argument("db_path", default=DEFAULT_DB, type=click.Path(exists=True, dir_okay=False))
+@click.argument(
+    "db_path", default=DEFAULT_DB, type=click.Path(exists=True, dir_okay=False)
+)
+@years_option
+def refresh(db_path: str, years: str | None) -> None:
+    """Rebuild the views, the Chinese search index and the coverage ledger.
+
+    python -m warehouse refresh data/reports.db --years 2021-2024
+    """
+    db = open_db(db_path)
+    result = refresh_warehouse(db, parse_years(years))
+    db.close()
+    click.echo(f"views: {', '.join(result.views)}")
+    click.echo(
+        f"search: {result.search.total} reports ({result.search.indexed} re-indexed)"
+    )
+    coverage = result.coverage
+    span = f"{coverage.years[0]}-{coverage.years[-1]}" if coverage.years else "none"
+    click.echo(
+        f"coverage: {coverage.found} found, {coverage.missing} missing, "
+        f"{coverage.late} late, years {span}"
+    )
+
+
+@cli.command()
+@click.argument(
+    "db_path", default=DEFAULT_DB, type=click.Path(exists=True, dir_okay=False)
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db_path: str, host: str, port: int) -> None:
-    """Serve a warehouse database with Datasette and the project's metadata.
+@click.option(
+    "--raw-dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Raw page archive (default: raw/ beside the database).",
+)
+@years_option
+def serve(
+    db_path: str, host: str, port: int, raw_dir: str | None, years: str | None
+) -> None:
+    """Refresh the warehouse, then serve it with Datasette, its metadata and plugins.
 
-        python -m warehouse serve data/reports.db --port 8001
+    python -m warehouse serve data/reports.db --port 8001
     """
+    db = open_db(db_path)
+    refresh_warehouse(db, parse_years(years))
+    db.close()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PACKAGE.parent), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    if raw_dir:
+        env["NIANBAO_RAW_DIR"] = str(Path(raw_dir).resolve())
     click.echo(f"Datasette: http://{host}:{port}/")
-    command = [sys.executable, "-m", "datasette", "serve", db_path, "--metadata",
-               str(METADATA), "--host", host, "--port", str(port)]
-    raise SystemExit(subprocess.call(command))
+    sys.stdout.flush()
+    # exec, not a child process: stopping this command (Ctrl-C, a test fixture's
+    # terminate) then stops Datasette itself instead of leaving it orphaned.
+    command = datasette_command(db_path, host, port)
+    os.execve(command[0], command, env)

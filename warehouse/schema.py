@@ -98,6 +98,31 @@ def m002_probe(db: Database) -> None:
     db["pages"].add_column("probe_sha256", str)
 
 
+@migrations()
+def m003_history(db: Database) -> None:
+    # Incremental re-crawls and edit history: validators for conditional requests,
+    # when a page was first and last seen, when it changed or went away; one row per
+    # version of a report; and per-site health of each run.
+    for column in ("etag", "last_modified", "first_seen", "last_seen", "last_run",
+                   "changed_at", "gone_at"):
+        db["pages"].add_column(column, str)
+    db["report_versions"].create(
+        {
+            "url": str, "version": int, "sha256": str, "first_seen": str, "last_seen": str,
+            "fields": str, "changed_fields": str, "changed_count": int,
+        },
+        pk=("url", "version"),
+    )
+    db["site_runs"].create(
+        {
+            "run_id": str, "site": str, "index_pages": int, "reports": int,
+            "attachments": int, "errors": int, "challenges": int, "health": str,
+        },
+        pk=("run_id", "site"),
+        foreign_keys=[("run_id", "crawl_runs", "run_id"), ("site", "sites", "id")],
+    )
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) a warehouse database: WAL mode, schema up to date."""
     path = Path(path)

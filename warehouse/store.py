@@ -14,6 +14,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from warehouse.headline import headline_figures
+from warehouse.history import (
+    add_version,
+    changed_fields,
+    previous_page,
+    stored_fields,
+    touch_page,
+)
 
 CHILD_TABLES = (
     ("report_cells", "report_url"),
@@ -40,33 +47,71 @@ def start_run(db: Database, run_id: str, spider: str, args: Mapping[str, Any],
 
 
 def finish_run(db: Database, run_id: str, *, finished_at: str, reason: str,
-               stats: Mapping[str, Any], summary: str) -> None:
-    """Record the end of a crawl run with Scrapy's stats and the printed summary."""
+               stats: Mapping[str, Any], summary: str,
+               site_runs: Iterable[Mapping[str, Any]] = ()) -> None:
+    """Record the end of a crawl run: Scrapy's stats, the summary, each site's health."""
     row = {"run_id": run_id, "finished_at": finished_at, "reason": reason,
            "stats": json.dumps(stats, ensure_ascii=False, default=str), "summary": summary}
     with db.atomic():
         db["crawl_runs"].upsert(row, pk="run_id")
+        db["site_runs"].upsert_all(site_runs, pk=("run_id", "site"))
 
 
 def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
-               digest: str, run_id: str | None = None, probe_digest: str | None = None) -> None:
-    """Store one page (provenance, no body) and its analysis record in one transaction."""
+               digest: str, run_id: str | None = None, probe_digest: str | None = None) -> str:
+    """Store one page (provenance, no body) and its analysis in one transaction.
+
+    Returns what the page is to the warehouse: "new", "changed" (a new version of the
+    report is kept beside the old ones) or "unchanged" (same bytes as stored).
+    """
     url = page["url"]
+    seen_at = page.get("fetched_at")
     with db.atomic():
-        row = {**page_row(page, record, digest, run_id), "probe_sha256": probe_digest}
+        old = previous_page(db, url)
+        outcome = "new" if old is None else ("unchanged" if old["sha256"] == digest else "changed")
+        old_fields = stored_fields(db, url) if outcome == "changed" else {}
+        row = {
+            **page_row(page, record, digest, run_id),
+            "probe_sha256": probe_digest,
+            "etag": _header(page, "etag"),
+            "last_modified": _header(page, "last-modified"),
+            "first_seen": old["first_seen"] if old else seen_at,
+            "last_seen": seen_at,
+            "last_run": run_id,
+            "changed_at": seen_at if outcome == "changed" else (old or {}).get("changed_at"),
+            "gone_at": None,
+        }
         db["pages"].upsert(row, pk="url")
         for table, key in CHILD_TABLES:
             if db[table].exists():
                 db.execute(f"DELETE FROM [{table}] WHERE [{key}] = ?", [url])
         if "fields" not in record:
             db.execute("DELETE FROM reports WHERE url = ?", [url])
-            return
+            return outcome
+        fields = record.get("fields") or {}
+        if outcome != "unchanged" or not _has_version(db, url):
+            changed = changed_fields(old_fields, fields) if outcome == "changed" else None
+            add_version(db, url, digest, seen_at, fields, changed)
+        else:
+            touch_page(db, url, seen_at, run_id)
         db["reports"].upsert(report_row(page, record, digest), pk="url")
         db["report_cells"].insert_all(_cells(url, record), pk=("report_url", "field"),
                                       replace=True)
         db["narrative_figures"].insert_all(_numbered(url, record.get("narrative", [])))
         db["quality_flags"].insert_all(_flags(url, record))
         db["spam_findings"].insert_all(_findings(page, record))
+    return outcome
+
+
+def _has_version(db: Database, url: str) -> bool:
+    return bool(list(db.query("select 1 from report_versions where url = ? limit 1", [url])))
+
+
+def _header(page: Mapping[str, Any], name: str) -> str | None:
+    for key, values in (page.get("headers") or {}).items():
+        if key.lower() == name and values:
+            return values[0]
+    return None
 
 
 def page_row(page: Mapping[str, Any], record: Mapping[str, Any], digest: str,

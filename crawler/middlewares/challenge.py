@@ -66,6 +66,9 @@ class ChallengeMiddleware:
             logger.warning("Challenge still answered after solving it: %s", request.url)
             return response
         self.stats.inc_value("nianbao/challenge/detected")
+        site = request.meta.get("site")
+        if site is not None:
+            self.stats.inc_value(f"nianbao/site/{site.id}/challenges")
         logger.info("Bot challenge (HTTP %s) at %s: solving it in the browser",
                     response.status, request.url)
         return request.replace(

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from crawler.items import PageItem
@@ -50,6 +51,7 @@ class GansuReportsSpider(scrapy.Spider):
     def __init__(self, site: str | None = None, years: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.site_arg = site
+        self.years_arg = years
         self.years = parse_years(years)
 
     @classmethod
@@ -76,6 +78,7 @@ class GansuReportsSpider(scrapy.Spider):
                     yield request
 
     def _list_request(self, site: Site, follow: FollowUp, index_url: str) -> scrapy.Request:
+        render = site.render and follow.kind == "column"
         return scrapy.Request(
             follow.url,
             method=follow.method,
@@ -87,7 +90,10 @@ class GansuReportsSpider(scrapy.Spider):
                 "site": site,
                 "list_kind": follow.kind,
                 "index_url": index_url,
-                "playwright": site.render and follow.kind == "column",
+                "playwright": render,
+                # A JS-built list is complete once the page's own requests have settled.
+                "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")]
+                if render else [],
             },
         )
 
@@ -127,7 +133,7 @@ class GansuReportsSpider(scrapy.Spider):
             callback=self.parse_report,
             errback=self.on_error,
             meta={"site": site, "list_title": entry.title, "list_date": entry.date,
-                  "index_url": list_url},
+                  "index_url": list_url, "revalidate": True},
         )
 
     def parse_report(self, response: Response) -> Iterator[scrapy.Request | PageItem]:
@@ -168,9 +174,13 @@ class GansuReportsSpider(scrapy.Spider):
                 dont_filter=True,  # shared files: a filtered request would strand the item
                 callback=self.parse_attachment,
                 errback=self.on_attachment_error,
-                meta={"site": site, "report_item": item, "queue": rest, "link_text": text},
+                meta={"site": site, "report_item": item, "queue": rest, "link_text": text,
+                      "revalidate": True},
             )
-        if self.cloaking_check and "probe" not in item and item.get("status") == 200:
+        if item.get("unchanged") and not all(a.get("unchanged") for a in item["attachments"]):
+            item["unchanged"] = False  # a new or changed attachment: analyse the report again
+        if (self.cloaking_check and "probe" not in item and item.get("status") == 200
+                and not item.get("unchanged")):
             return self._probe_request(site, item)
         return item
 
@@ -272,6 +282,7 @@ class GansuReportsSpider(scrapy.Spider):
             },
             status=response.status,
             content_type=_header(response, "Content-Type"),
+            unchanged=bool(response.meta.get("nianbao_unchanged")),
         )
         return item
 

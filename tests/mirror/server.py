@@ -10,6 +10,7 @@ Two addressing schemes reach the same tree:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import threading
@@ -54,6 +55,15 @@ class MirrorServer:
         """The path-prefix mirror URL of a real URL."""
         parts = urlsplit(real_url)
         return f"{self.base_url}/{parts.hostname}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+
+    def override(self, real_url: str, body: bytes | None) -> None:
+        """Serve ``body`` at a real URL from now on (None: answer 404, the page is gone)."""
+        parts = urlsplit(real_url)
+        self.httpd.mirror_state["overrides"][(parts.hostname, parts.path)] = body  # type: ignore[attr-defined]
+
+    def clear_overrides(self) -> None:
+        """Serve the generated tree again everywhere."""
+        self.httpd.mirror_state["overrides"].clear()  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         """Shut the server down and close its socket."""
@@ -168,6 +178,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if challenge and host == challenge["host"] and path not in challenge["exempt"]:
             if not has_cookie(self.headers.get("Cookie", ""), challenge["cookie"]):
                 return challenge_page(challenge)
+        if (host, path) in state["overrides"]:
+            body = state["overrides"][(host, path)]
+            if body is None:
+                return html_page(404, "404 Not Found", f"{host}{path} is gone.")
+            return self._conditional(MirrorResponse(200, body, content_type(path, "UTF-8")))
         handler = endpoints.find_handler(state["table"], host, path)
         if handler is not None:
             req = MirrorRequest(host, path, parse_qs(query, keep_blank_values=True), self.command, {k.lower(): v for k, v in self.headers.items()}, endpoints.form_of(body))
@@ -175,7 +190,16 @@ class MirrorHandler(BaseHTTPRequestHandler):
         target = static_file(root, host, path)
         if target is None:
             return html_page(404, "404 Not Found", f"{host}{path} is not in the mirror.")
-        return MirrorResponse(200, target.read_bytes(), content_type(target.name, "GBK" if host in GBK_HOSTS else "UTF-8"))
+        response = MirrorResponse(200, target.read_bytes(), content_type(target.name, "GBK" if host in GBK_HOSTS else "UTF-8"))
+        return self._conditional(response)
+
+    def _conditional(self, response: MirrorResponse) -> MirrorResponse:
+        """Static pages carry an ETag and answer If-None-Match with 304, as real CMSs do."""
+        etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            return MirrorResponse(304, b"", response.content_type, (("ETag", etag),))
+        return MirrorResponse(response.status, response.body, response.content_type,
+                              (*response.headers, ("ETag", etag)))
 
     def _send(self, response: MirrorResponse, head: bool) -> None:
         self.send_response(response.status)
@@ -197,7 +221,8 @@ def load_state(root: Path) -> dict:
     """Endpoint data and routing table, read once at start (never per request)."""
     data_path = root.parent / "endpoints.json"
     data = json.loads(data_path.read_text(encoding="utf-8")) if data_path.is_file() else {}
-    return {"root": root, "data": data, "table": endpoints.endpoint_table(data), "log": []}
+    return {"root": root, "data": data, "table": endpoints.endpoint_table(data), "log": [],
+            "overrides": {}}
 
 
 def start_server(port: int = 0, root: Path = SITES) -> MirrorServer:

@@ -1,0 +1,1 @@
+"""The project's Datasette plugins: ``datasette --plugins-dir warehouse/plugins``."""

@@ -1,0 +1,154 @@
+"""Full-text search that works for Chinese: bigram shadow text in an FTS5 table.
+
+SQLite's unicode61 tokenizer reads a run of Chinese as one token, and its trigram
+tokenizer cannot match a two-character word (民政, 复议, 诉讼). So the text is indexed
+as overlapping character bigrams (定西市民政局 -> 定西 西市 市民 民政 政局) and a
+query is rewritten the same way into an FTS5 phrase: any query of two or more
+characters then matches exactly where it occurs as a substring, with no dictionary
+to maintain (a segmenter such as jieba misses words it splits differently in text
+and query). The price is substring semantics: 民政 is also found inside 人民政府.
+Latin words and numbers are kept whole. A lone character ending a query term becomes
+a prefix (民 -> 民*), found wherever a bigram starts with it; a lone character followed
+by a number or a Latin word in the query (年2021) is the one case this misses.
+
+The index lives in its own FTS5 table keyed by report URL, so a report that is stored
+again keeps its entry in step: ``sync_search`` re-indexes only rows whose text changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+SEARCH_TABLE = "reports_search"
+# Columns of reports indexed, in the FTS table's column order.
+INDEXED = ("title", "agency", "text")
+# Han ideographs (basic block, extension A, compatibility) are bigrammed; letters and
+# digits form whole words; everything else (punctuation, spaces) separates.
+_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([0-9a-z]+)")
+_BATCH = 200
+
+
+@dataclass(frozen=True)
+class SearchSync:
+    """What one sync of the search index did."""
+
+    indexed: int
+    removed: int
+    total: int
+
+
+def bigram_tokens(text: str | None) -> list[str]:
+    """The index tokens of a text: Chinese runs as bigrams, other words whole."""
+    if not text:
+        return []
+    tokens: list[str] = []
+    for han, word in _RUNS.findall(unicodedata.normalize("NFKC", text).lower()):
+        if word:
+            tokens.append(word)
+        elif len(han) == 1:
+            tokens.append(han)
+        else:
+            tokens.extend(han[i : i + 2] for i in range(len(han) - 1))
+    return tokens
+
+
+def shadow_text(text: str | None) -> str:
+    """The bigram shadow of a text, as stored in the FTS table."""
+    return " ".join(bigram_tokens(text))
+
+
+def fts_query(query: str | None) -> str:
+    """An FTS5 MATCH expression for a user's query; "" when it has nothing to search.
+
+    Each whitespace-separated term must occur (AND); within a term the characters must
+    be consecutive (an FTS5 phrase of its bigrams). FTS5 operators typed by the user are
+    read as plain text, so any input is a valid expression.
+    """
+    clauses = []
+    for term in (query or "").replace('"', " ").split():
+        tokens = bigram_tokens(term)
+        if not tokens:
+            continue
+        # A lone character ending a term (民, 2021年) is a bigram's first half in the
+        # text (民政, 年度): match it as a prefix of the phrase's last token.
+        last = tokens[-1]
+        prefix = "*" if len(last) == 1 and not last.isascii() else ""
+        clauses.append('"' + " ".join(tokens) + '"' + prefix)
+    return " ".join(clauses)
+
+
+def ensure_search_table(db: Database) -> None:
+    """Create the FTS5 table if missing (url and digest stored, not indexed)."""
+    columns = ", ".join(INDEXED)
+    db.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS [{SEARCH_TABLE}] USING fts5("
+        f"url UNINDEXED, digest UNINDEXED, {columns}, tokenize='unicode61')"
+    )
+
+
+def sync_search(db: Database) -> SearchSync:
+    """Bring the search index in step with the reports; re-index changed rows only."""
+    ensure_search_table(db)
+    indexed_digests = dict(
+        db.execute(f"SELECT url, digest FROM [{SEARCH_TABLE}]").fetchall()
+    )
+    seen: set[str] = set()
+    stale: list[str] = []
+    fresh: list[tuple] = []
+    select = ", ".join(f"[{c}]" for c in ("url", *INDEXED))
+    for row in db.execute(f"SELECT {select} FROM reports").fetchall():
+        url, values = row[0], row[1:]
+        seen.add(url)
+        digest = _digest(values)
+        if indexed_digests.get(url) == digest:
+            continue
+        if url in indexed_digests:
+            stale.append(url)
+        fresh.append((url, digest, *(shadow_text(v) for v in values)))
+    stale.extend(url for url in indexed_digests if url not in seen)
+    with db.conn:
+        for start in range(0, len(stale), _BATCH):
+            batch = stale[start : start + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            db.execute(f"DELETE FROM [{SEARCH_TABLE}] WHERE url IN ({marks})", batch)
+        marks = ", ".join("?" * (2 + len(INDEXED)))
+        db.conn.executemany(f"INSERT INTO [{SEARCH_TABLE}] VALUES ({marks})", fresh)
+    removed = len(stale) - sum(1 for url in stale if url in seen)
+    logger.debug("search index: %d indexed, %d removed", len(fresh), removed)
+    return SearchSync(indexed=len(fresh), removed=removed, total=len(seen))
+
+
+def search_urls(db: Database, query: str) -> list[str]:
+    """URLs of the reports matching a query, best match first."""
+    expression = fts_query(query)
+    if not expression:
+        return []
+    sql = (
+        f"SELECT url FROM [{SEARCH_TABLE}] WHERE [{SEARCH_TABLE}] MATCH ? ORDER BY rank"
+    )
+    return [row[0] for row in db.execute(sql, [expression]).fetchall()]
+
+
+def snippet(text: str | None, query: str | None, width: int = 30) -> str:
+    """The text around the first occurrence of the query's first term ('' if absent)."""
+    terms = (query or "").replace('"', " ").split()
+    if not text or not terms:
+        return ""
+    position = text.find(terms[0])
+    if position < 0:
+        return ""
+    start, end = max(0, position - width), position + len(terms[0]) + width
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _digest(values: tuple) -> str:
+    joined = "\x1f".join(v or "" for v in values)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
