@@ -22,18 +22,24 @@ class LinkRules:
     exclude: tuple[re.Pattern, ...]
     extensions: frozenset[str]
     endpoints: tuple[str, ...]
+    image_extensions: frozenset[str] = frozenset()
+    image_exclude: tuple[re.Pattern, ...] = ()
+    image_min_side: int = 0
 
 
 @lru_cache(maxsize=1)
 def load_rules(path: Path = LINKS_FILE) -> LinkRules:
     """Load the link rules; a bad pattern raises naming it."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    titles, attachments = data["report_titles"], data["attachments"]
+    titles, attachments, images = data["report_titles"], data["attachments"], data["images"]
     return LinkRules(
         include=tuple(_compile(p) for p in titles["include"]),
         exclude=tuple(_compile(p) for p in titles["exclude"]),
         extensions=frozenset(e.lower() for e in attachments["extensions"]),
         endpoints=tuple(attachments["endpoints"]),
+        image_extensions=frozenset(e.lower() for e in images["extensions"]),
+        image_exclude=tuple(_compile(p) for p in images["exclude"]),
+        image_min_side=int(images["min_side"]),
     )
 
 
@@ -71,3 +77,16 @@ def attachment_type(url: str, text: str = "", rules: LinkRules | None = None) ->
     if any(endpoint in path for endpoint in rules.endpoints):
         return "download"
     return None
+
+
+def is_table_image(url: str, width: str | None = None, height: str | None = None,
+                   rules: LinkRules | None = None) -> bool:
+    """True when an <img> of a report page may be a table picture worth OCR (not chrome)."""
+    rules = rules or load_rules()
+    path = unquote(urlsplit(url).path).lower()
+    if path.rsplit(".", 1)[-1] not in rules.image_extensions:
+        return False
+    if any(p.search(path) for p in rules.image_exclude):
+        return False
+    sides = [int(m.group()) for v in (width, height) if v and (m := re.match(r"\d+", v.strip()))]
+    return all(side >= rules.image_min_side for side in sides)

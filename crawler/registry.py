@@ -53,6 +53,13 @@ class Site:
     challenge: str | None = None
     evidence: str = ""
 
+    def as_row(self) -> dict:
+        """The site as a warehouse ``sites`` row (index URLs left out)."""
+        return {"id": self.id, "name": self.name, "level": self.level,
+                "division": self.division, "parent": self.parent, "hosts": list(self.hosts),
+                "platform": self.platform, "render": int(self.render),
+                "challenge": self.challenge, "status": self.status, "evidence": self.evidence}
+
     def owns(self, url: str) -> bool:
         """True when the URL is on one of this site's hosts."""
         return (urlsplit(url).hostname or "") in self.hosts

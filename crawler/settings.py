@@ -29,6 +29,7 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.PageLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # scrapy-playwright renders what needs a browser (challenge pages, JS-built lists);
@@ -47,9 +48,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.incremental.IncrementalMiddleware": 580,
+    "crawler.middlewares.redirectloop.RedirectLoopMiddleware": 605,
     "crawler.middlewares.offregistry.OffRegistryRedirectMiddleware": 610,
     "crawler.middlewares.challenge.ChallengeMiddleware": 650,
 }
+# REDIS_URL switches the crawl to a queue shared by several workers (crawler/scaleout.py).
+ADDONS = {"crawler.scaleout.ScaleOut": 0}
 EXTENSIONS = {
     "crawler.summary.CrawlSummary": 500,
 }
@@ -73,8 +77,13 @@ CLOAKING_REFERER = "https://www.baidu.com/s?wd={query}"
 CHALLENGE_ENABLED = True  # pass 412/JS challenges with the browser, reuse the cookie
 CHALLENGE_WAIT = 15.0  # seconds the browser may take to pass one challenge
 INCREMENTAL_ENABLED = True  # revalidate stored pages; unchanged ones are not re-analysed
+# OCR of table pictures and scanned PDFs takes seconds per table: off, they are stored
+# with an ocr_pending flag for `rebuild` to read later.
+OCR_ENABLED = True
 MIRROR = ""  # e.g. http://127.0.0.1:8000: fetch every URL from the offline mirror
 NIANBAO_MAX_LIST_PAGES = 200  # list pages per index URL: bounds pagination traps
 NIANBAO_REGISTRY = ""  # a registry YAML; empty: crawler/sites/gansu.yaml
 WAREHOUSE_DB = "data/reports.db"
 WAREHOUSE_RAW_DIR = ""  # raw page archive; empty: a raw/ folder beside WAREHOUSE_DB
+REDIS_URL = ""  # e.g. redis://127.0.0.1:6379: share the queue and dupefilter (scrapy-redis)
+SCALEOUT_IDLE_CLOSE = 10.0  # seconds a worker waits on an empty shared queue before closing

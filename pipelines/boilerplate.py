@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -227,3 +228,30 @@ def _trim_residue(line: str, removed: list[str]) -> str:
         removed.append("|")
         return stripped[:-1].rstrip()
     return line
+
+
+class ChromeLearner:
+    """Each site's chrome, learned from its most recent HTML pages as they come.
+
+    The crawl and ``rebuild`` both feed pages through one learner in the order they
+    were fetched, so a rebuilt warehouse strips exactly what the crawl stripped.
+    """
+
+    # Pages per site kept to learn from: enough to see the template repeat, few
+    # enough that relearning after each page stays cheap.
+    WINDOW = 30
+
+    def __init__(self, window: int = WINDOW) -> None:
+        self.window = window
+        self.recent: dict[str, deque[str]] = {}
+        self.chrome: dict[str, Chrome] = {}
+
+    def observe(self, page: Mapping[str, Any]) -> Chrome | None:
+        """Learn from a decoded page (an HTML one) and return its site's chrome."""
+        site = page.get("site") or ""
+        decoded = page.get("decoded")
+        if decoded is not None and decoded.kind == "html":
+            texts = self.recent.setdefault(site, deque(maxlen=self.window))
+            texts.append(decoded.text)
+            self.chrome[site] = learn_chrome(texts)
+        return self.chrome.get(site)

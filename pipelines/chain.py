@@ -13,9 +13,11 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pipelines.attachments import read_document
 from pipelines.boilerplate import Chrome, strip_boilerplate
 from pipelines.decode import decode_page
 from pipelines.report import ReportHints, extract_report
+from pipelines.sources import Attachment, combine_sources
 from pipelines.spam import SpamResult, compare_cloaked, detect_spam
 from pipelines.validate import validate_report
 
@@ -29,11 +31,30 @@ def decode_step(page: Page) -> dict:
     return {**page, "decoded": decode_page(page.get("body") or b"", page.get("content_type"))}
 
 
-def attachments_step(page: Page) -> dict:
-    """Stage 1b: a report's attachments decoded (each a page dict of its own)."""
-    if not page.get("attachments"):
+def attachments_step(page: Page, ocr: bool = True) -> dict:
+    """Stage 1b: documents read into structured text (``document``), by format.
+
+    A report's attachments are decoded and read; a report page that is itself a
+    document (a PDF linked from the list) is read the same way and then goes through
+    the later stages as text. With ``ocr`` off, pictures get an ``ocr_pending`` flag.
+    """
+    page = _read_document(page, ocr) if page.get("kind", "report") == "report" else dict(page)
+    if page.get("attachments"):
+        page["attachments"] = [_read_document(decode_step(a), ocr) for a in page["attachments"]]
+    return page
+
+
+def _read_document(page: Page, ocr: bool) -> dict:
+    decoded = page.get("decoded")
+    if decoded is None or decoded.kind != "binary" or not page.get("body"):
         return dict(page)
-    return {**page, "attachments": [decode_step(a) for a in page["attachments"]]}
+    name = " ".join(filter(None, (page.get("url"), page.get("list_title"),
+                                 page.get("file_name"))))
+    document = read_document(page["body"], name, ocr=ocr)
+    if document.text:
+        decoded = dataclasses.replace(decoded, kind="text", text=document.text,
+                                      format=document.format)
+    return {**page, "decoded": decoded, "document": document}
 
 
 def boilerplate_step(page: Page, chrome: Chrome | None = None) -> dict:
@@ -86,7 +107,11 @@ def add_cloaking(normal: SpamResult, probe_body: bytes, content_type: str | None
 
 
 def report_step(page: Page) -> dict:
-    """Stage 4: metadata, sections, tables and figures (``report``)."""
+    """Stage 4: metadata, sections, tables and figures (``report``), attachments combined.
+
+    Cells come from the page's tables, else from the attachment carrying the most;
+    ``sources`` says where each was read (pipelines/sources.py).
+    """
     if "spam" not in page:
         return dict(page)
     decoded = page["decoded"]
@@ -98,7 +123,17 @@ def report_step(page: Page) -> dict:
         meta=decoded.meta,
         fetched_at=page.get("fetched_at"),
     )
-    return {**page, "report": extract_report(page["spam"].clean_text, hints)}
+    document = page.get("document")
+    # A document page is read from its own text: line numbers must match the document's
+    # for page numbers and OCR confidences (files carry no site chrome to strip).
+    text = document.text if document is not None else page["spam"].clean_text
+    attachments = [
+        Attachment(a["url"], a["document"], extract_report(a["document"].text, hints))
+        for a in page.get("attachments", ()) if a.get("document") is not None
+    ]  # fmt: skip
+    combined = combine_sources(extract_report(text, hints), attachments, page.get("url"),
+                               document)
+    return {**page, "report": combined.report, "sources": combined.sources}
 
 
 def validate_step(page: Page) -> dict:
@@ -133,10 +168,21 @@ def run_step(name: str, page: Page, *args: Any) -> dict:
         return {**page, "stage_errors": [*page.get("stage_errors", ()), error]}
 
 
-def analyze_page(page: Page, chrome: Chrome | None = None) -> dict:
-    """Run every stage over one page dict (url, body, content_type, kind, …)."""
+def analyze_page(page: Page, chrome: Chrome | Callable[[Page], Chrome | None] | None = None,
+                 ocr: bool = True) -> dict:
+    """Run every stage over one page dict (url, body, content_type, kind, …).
+
+    ``chrome`` is a site's learned chrome, or a learner called with the decoded page
+    (``ChromeLearner.observe``), as the crawl does it.
+    """
     for name, _ in STEPS:
-        page = run_step(name, page, chrome) if name == "boilerplate" else run_step(name, page)
+        if name == "boilerplate":
+            learned = chrome(page) if callable(chrome) else chrome
+            page = run_step(name, page, learned)
+        elif name == "attachments":
+            page = run_step(name, page, ocr)
+        else:
+            page = run_step(name, page)
     return page
 
 
@@ -167,10 +213,23 @@ def to_record(page: Page) -> dict:
             format_version=report.format_version,
             sections=list(report.sections),
             fields=report.fields,
-            cells=data["cells"],
+            cells=_sourced_cells(data["cells"], page.get("sources")),
             narrative=data["narrative"],
         )
-    flags = [*(report.flags if report is not None else ()), *page.get("quality", ())]
+    document = page.get("document")
+    if document is not None:
+        record["document"] = document_summary(document)
+    if page.get("attachments"):
+        record["attachments"] = [
+            {"url": a.get("url"), "list_title": a.get("list_title"),
+             **document_summary(a.get("document"))}
+            for a in page["attachments"]
+        ]  # fmt: skip
+    # A document's own flags: in the report's flags when it has one (sources.py).
+    own = document.flags if document is not None and report is None else ()
+    decoding = decoded.flags if decoded is not None else ()  # charset guessed or mismatched
+    flags = [*decoding, *(report.flags if report is not None else ()), *own,
+             *page.get("quality", ())]
     record["quality"] = [dataclasses.asdict(flag) for flag in flags] + [
         {"code": "stage_error", "message": f"stage {e['stage']} failed: {e['error']}",
          "details": e}
@@ -190,3 +249,28 @@ def to_record(page: Page) -> dict:
     elif decoded is not None:
         record["text"] = decoded.text
     return record
+
+
+def document_summary(document: Any) -> dict[str, Any]:
+    """What was read from a document: format, reader, pages, tables, text length, flags."""
+    if document is None:
+        return {"format": None, "method": None, "pages": 0, "tables": 0, "text_length": 0,
+                "flags": []}
+    return {
+        "format": document.format,
+        "method": document.method,
+        "pages": document.pages,
+        "tables": document.tables,
+        "text_length": len(document.text),
+        "flags": [dataclasses.asdict(f) for f in document.flags],
+    }
+
+
+def _sourced_cells(cells: list[dict], sources: Any) -> list[dict]:
+    if not sources:
+        return cells
+    return [
+        {**cell, "source": s.source, "source_kind": s.kind, "source_page": s.page,
+         "confidence": s.confidence}
+        for cell, s in zip(cells, sources)
+    ]  # fmt: skip

@@ -8,13 +8,19 @@ text/html and attachments as application/octet-stream.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+)
 
+from pipelines.flags import Flag
 from pipelines.htmltext import html_to_text, normalize_line, text_to_lines
 
 # Leading bytes of the attachment formats reports come in.
@@ -34,6 +40,10 @@ META_NAMES = (
 )  # fmt: skip
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|div|p|table)\b", re.I)
 _TEXT_TYPES = ("text/plain", "text/csv")
+# Share of the non-ASCII characters that must decode to U+FFFD before a UTF-8 reading is
+# doubted: GBK text read as UTF-8 fails on nearly every character, a UTF-8 page with a
+# stray byte on a handful.
+BAD_UTF8_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class Decoded:
     format: str | None = None
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    flags: tuple[Flag, ...] = ()
 
 
 def sniff_format(body: bytes) -> str | None:
@@ -55,6 +66,9 @@ def sniff_format(body: bytes) -> str | None:
     for magic, name in MAGIC:
         if head.startswith(magic):
             return name
+    # UTF-16 text (Notepad's "Unicode" .txt) is full of NULs but says so in its BOM.
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
     if b"\x00" in body[:1024]:
         return "binary"
     return None
@@ -65,6 +79,9 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
 
     HTML is detected from the bytes first, then from the Content-Type; undecodable
     bytes become U+FFFD. Binary bodies come back with empty text and their format.
+    A charset that the bytes contradict (GBK served as UTF-8 and the reverse) is
+    replaced by the one they decode in, with a ``charset_mismatch`` flag
+    (``charset_guessed`` when nothing was declared).
     """
     fmt = sniff_format(body)
     if fmt:
@@ -76,8 +93,10 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
     encoding, text = html_to_unicode(
         content_type, body, auto_detect_fun=_detect if not is_html else None
     )
+    encoding, text, flags = check_charset(body, content_type, encoding, text)
     if not is_html:
-        return Decoded(kind="text", encoding=encoding, text=text_to_lines(text))
+        return Decoded(kind="text", encoding=encoding, text=text_to_lines(text),
+                       flags=flags)
     title, meta = read_head(text)
     return Decoded(
         kind="html",
@@ -86,7 +105,53 @@ def decode_page(body: bytes, content_type: str | None = None) -> Decoded:
         markup=text,
         title=title,
         meta=meta,
+        flags=flags,
     )
+
+
+def check_charset(body: bytes, content_type: str | None, encoding: str,
+                  text: str) -> tuple[str, str, tuple[Flag, ...]]:
+    """The encoding and text the bytes really are in; a flag when that is not ``encoding``.
+
+    Only UTF-8 and GB18030 are tried: they are what Chinese government pages are in.
+    Valid UTF-8 with non-ASCII bytes is UTF-8 whatever was declared; a UTF-8 reading
+    that turns most characters into U+FFFD is GB18030 when that decodes cleanly.
+    """
+    if body.isascii():
+        return encoding, text, ()
+    is_utf8 = _codec(encoding) == "utf-8"  # w3lib's default comes back as "utf8"
+    if not is_utf8 and _decodes(body, "utf-8"):
+        better = "utf-8"
+    elif is_utf8 and _mostly_replaced(text) and _decodes(body, "gb18030"):
+        better = "gb18030"
+    else:
+        return encoding, text, ()
+    declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body)
+    code = "charset_mismatch" if declared else "charset_guessed"
+    message = (f"declared {declared}, but the bytes are {better}" if declared
+               else f"no charset declared; the bytes are {better}, not {_codec(encoding)}")
+    flag = Flag(code, message, {"declared": declared, "detected": encoding, "used": better})
+    return better, body.decode(better), (flag,)
+
+
+def _codec(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
+
+
+def _decodes(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mostly_replaced(text: str) -> bool:
+    bad = text.count("\ufffd")
+    return bad > 0 and bad >= BAD_UTF8_SHARE * sum(1 for ch in text if ch > "\x7f")
 
 
 def _detect(body: bytes) -> str | None:

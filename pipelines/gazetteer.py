@@ -6,7 +6,6 @@ adcodes; short forms (甘肃, 临夏州, 东乡县 for 东乡族自治县) are d
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,22 +108,37 @@ def short_names(division: Division) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _surface_index() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
+def _surface_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     index: dict[str, list[str]] = {}
     for div in divisions().values():
         if div.name in _PLACEHOLDERS:
             continue
         for form in {div.name} | short_names(div):
             index.setdefault(form, []).append(div.code)
-    forms = sorted(index, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(f) for f in forms))
-    return {k: tuple(v) for k, v in index.items()}, pattern
+    # Forms by their first character, longest first: a scan tries only the few forms
+    # that can start at a position (one regex alternation of ~8,000 names tried every
+    # form at every position, 9 ms a report).
+    by_first: dict[str, list[str]] = {}
+    for form in sorted(index, key=len, reverse=True):
+        by_first.setdefault(form[0], []).append(form)
+    return {k: tuple(v) for k, v in index.items()}, {k: tuple(v) for k, v in by_first.items()}
 
 
 def find_places(text: str) -> tuple[tuple[str, tuple[str, ...], int], ...]:
     """(surface, candidate codes, offset) of every division name in the text."""
-    index, pattern = _surface_index()
-    return tuple((m.group(0), index[m.group(0)], m.start()) for m in pattern.finditer(text))
+    index, by_first = _surface_index()
+    found = []
+    i, end = 0, len(text)
+    while i < end:
+        # Leftmost, then longest, never overlapping: what the alternation regex matched.
+        for form in by_first.get(text[i], ()):
+            if text.startswith(form, i):
+                found.append((form, index[form], i))
+                i += len(form)
+                break
+        else:
+            i += 1
+    return tuple(found)
 
 
 def mentions(text: str) -> tuple[PlaceMention, ...]:

@@ -26,6 +26,11 @@ BLOCK_TAGS = frozenset(
 # Largest span honoured; real reports use rowspan up to ~20, larger values are CMS bugs
 # that would otherwise blow the grid up.
 MAX_SPAN = 100
+# Cells one table may expand to. The largest real report table has about 600 (2021
+# format, table 3: 27 rows x 16 columns); 8 KB of rows with rowspan=100 colspan=100
+# would otherwise expand to millions of cells and 7 MB of text (a table bomb), and
+# every later stage would crawl through it. Rows past the budget are left out.
+MAX_TABLE_CELLS = 20_000
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
@@ -106,12 +111,15 @@ def table_grid(table: etree._Element) -> list[list[str]]:
     grid: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
     rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
+    budget = MAX_TABLE_CELLS
     for r, tr in enumerate(rows):
         row: list[str] = []
         col = 0
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
+            if len(row) > budget:
+                break
             while (r, col) in pending:
                 row.append(pending.pop((r, col)))
                 col += 1
@@ -125,6 +133,9 @@ def table_grid(table: etree._Element) -> list[list[str]]:
         while (r, col) in pending:
             row.append(pending.pop((r, col)))
             col += 1
+        budget -= len(row)
+        if budget < 0:
+            break
         grid.append(row)
     width = max((len(row) for row in grid), default=0)
     return [row + [""] * (width - len(row)) for row in grid]

@@ -7,30 +7,24 @@ a flag and is stored.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import logging
 import uuid
-from collections import defaultdict, deque
 from pathlib import Path
 
 from scrapy import signals
 
 from pipelines import chain
-from pipelines.boilerplate import Chrome, learn_chrome
-from warehouse.archive import store_raw
-from warehouse.schema import open_db
-from warehouse.history import mark_gone, record_failure, touch_page
+from pipelines.boilerplate import ChromeLearner
+from pipelines.persist import persist_item
+from warehouse.history import mark_gone
 from warehouse.refresh import refresh_warehouse
 from warehouse.runs import site_runs, summarize
-from warehouse.store import finish_run, start_run, store_page, store_sites
+from warehouse.schema import open_db
+from warehouse.store import finish_run, start_run, store_sites
+from warehouse.warc import WarcArchive
 
 logger = logging.getLogger(__name__)
-
-# Pages per site kept to learn its chrome from; enough to see the template repeat,
-# few enough that relearning after each page stays cheap.
-CHROME_WINDOW = 30
 
 
 class _StepPipeline:
@@ -71,9 +65,27 @@ class DecodePipeline(_StepPipeline):
 
 
 class AttachmentsPipeline(_StepPipeline):
-    """Stage 1b: decode (and read) a report's attachments."""
+    """Stage 1b: read a report's attachments; OCR now or deferred (OCR_ENABLED)."""
 
     stage = "attachments"
+
+    def __init__(self, stats, ocr: bool = True) -> None:
+        super().__init__(stats)
+        self.ocr = ocr
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats, crawler.settings.getbool("OCR_ENABLED"))
+
+    def process_item(self, item):
+        item = self.step(item, self.ocr)
+        for page in (item, *item.get("attachments", ())):
+            document = page.get("document")
+            if document is not None:
+                self.stats.inc_value(f"nianbao/attachments/{document.format}/{document.method}")
+                for flag in document.flags:
+                    self.stats.inc_value(f"nianbao/attachments/{flag.code}")
+        return item
 
 
 class BoilerplatePipeline(_StepPipeline):
@@ -83,16 +95,10 @@ class BoilerplatePipeline(_StepPipeline):
 
     def __init__(self, stats) -> None:
         super().__init__(stats)
-        self.recent: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=CHROME_WINDOW))
-        self.chrome: dict[str, Chrome] = {}
+        self.learner = ChromeLearner()
 
     def process_item(self, item):
-        decoded = item.get("decoded")
-        if decoded is not None and decoded.kind == "html":
-            texts = self.recent[item["site"]]
-            texts.append(decoded.text)
-            self.chrome[item["site"]] = learn_chrome(texts)
-        return self.step(item, self.chrome.get(item["site"]))
+        return self.step(item, self.learner.observe(item))
 
 
 class SpamPipeline(_StepPipeline):
@@ -140,6 +146,7 @@ class StorePipeline:
         self.raw_dir = Path(raw_dir) if raw_dir else Path(db_path).parent / "raw"
         self.run_id = uuid.uuid4().hex
         self.db = None
+        self.warc = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -152,43 +159,19 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         self.db = open_db(self.db_path)
-        store_sites(self.db, (_site_row(s) for s in spider.sites))
+        store_sites(self.db, (s.as_row() for s in spider.sites))
         args = {"site": spider.site_arg, "years": f"{spider.years.start}-{spider.years.stop - 1}"}
         start_run(self.db, self.run_id, spider.name, args, _now())
+        self.warc = WarcArchive(self.raw_dir / "warc", self.run_id)
         logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
 
     def process_item(self, item):
+        outcome = persist_item(self.db, self.raw_dir, item, self.run_id, self.warc)
         stats = self.crawler.stats
-        if item.get("unchanged"):
-            with self.db.atomic():
-                for page in (item, *item.get("attachments", ())):
-                    touch_page(self.db, page["url"], page.get("fetched_at"), self.run_id)
-            stats.inc_value("nianbao/incremental/unchanged")
-            return item
-        if item.get("status") != 200 and self._keep_stored(item):
-            return item
-        digest = store_raw(self.raw_dir, item.get("body") or b"")
-        probe = item.get("probe")
-        probe_digest = store_raw(self.raw_dir, probe["body"]) if probe else None
-        outcome = store_page(self.db, item, chain.to_record(item), digest, self.run_id,
-                             probe_digest)
-        if item.get("kind") == "report":
+        if item.get("kind") == "report" or outcome == "failed_kept":
             stats.inc_value(f"nianbao/incremental/{outcome}")
-        for attachment in item.get("attachments", ()):
-            store_page(self.db, attachment, chain.to_record(attachment),
-                       store_raw(self.raw_dir, attachment.get("body") or b""), self.run_id)
-        self.crawler.stats.inc_value("nianbao/store/pages", 1 + len(item.get("attachments", ())))
+        stats.inc_value("nianbao/store/pages", 1 + len(item.get("attachments", ())))
         return item
-
-    def _keep_stored(self, item) -> bool:
-        """A failed fetch never overwrites what the warehouse already holds of a page."""
-        findings = json.dumps(item.get("findings") or [], ensure_ascii=False)
-        with self.db.atomic():
-            kept = record_failure(self.db, item["url"], item.get("status"),
-                                  item.get("fetched_at"), findings)
-        if kept:
-            self.crawler.stats.inc_value("nianbao/incremental/failed_kept")
-        return kept
 
     def spider_closed(self, spider, reason: str) -> None:
         sites = [s.id for s in spider.sites]
@@ -202,13 +185,8 @@ class StorePipeline:
                    stats=stats.get_stats(), summary=summarize(stats.get_stats(), self.db_path),
                    site_runs=rows)
         refresh_warehouse(self.db)
+        self.warc.close()
         self.db.close()
-
-
-def _site_row(site) -> dict:
-    row = dataclasses.asdict(site)
-    del row["index"]
-    return {**row, "render": int(site.render)}
 
 
 def _now() -> str:

@@ -93,6 +93,9 @@ def extract_report(text: str, hints: ReportHints | None = None) -> Report:
     cells = extract_tables(lines, table_regions, version) if version != "pre2019_free_text" else ()
     region = _region(meta, text, hints.url)
     flags = _extraction_flags(meta, version, basis, sections, cells, normalized)
+    if not lines:
+        # An empty 200 page (or one that was all chrome or spam): nothing to read.
+        flags = (Flag("text_empty", "the page has no text to read"), *flags)
     return Report(
         title=meta.title,
         agency=meta.agency,

@@ -227,6 +227,16 @@ def find_terms(text: str, folded: Folded | None = None) -> list[TermHit]:
     return sorted(found, key=lambda h: (h.start, -h.end))
 
 
+@lru_cache(maxsize=65536)
 def has_strong_terms(text: str) -> bool:
     """Return True when text holds at least one strong spam term (any variant)."""
-    return any(h.strength == "strong" for h in find_terms(text))
+    # Boilerplate asks this of every line of every page, and a site's chrome lines
+    # recur on all its pages: cached, and stopping at the first strong hit.
+    lexicon = load_lexicon()
+    folded = fold_text(text)
+    for category, rx in lexicon.strong.items():
+        if any(not _enforced(folded, m.start(), lexicon) for m in rx.finditer(folded.text)):
+            return True
+        if any(prx.search(folded.source) for prx in lexicon.patterns.get(category, ())):
+            return True
+    return False

@@ -108,3 +108,13 @@ def datasette_url(crawled):
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the fault-test report when hostile-input tests ran (tests/hostile/report.py)."""
+    from tests.hostile.report import RESULTS, report_lines
+
+    if RESULTS:
+        terminalreporter.section("fault-test report")
+        for line in report_lines():
+            terminalreporter.write_line(line)

@@ -22,6 +22,9 @@ DATASETTE_SETTINGS = {
     "facet_time_limit_ms": "500",
     "sql_time_limit_ms": "3000",
     "max_returned_rows": "5000",
+    # Suggesting facets runs one query per column (40 on reports) on every table page:
+    # 1.3 s of a 1.4 s page at 20,000 reports (tests/benchmarks/README.md).
+    "suggest_facets": "off",
 }
 
 
@@ -150,3 +153,70 @@ def serve(
     # terminate) then stops Datasette itself instead of leaving it orphaned.
     command = datasette_command(db_path, host, port)
     os.execve(command[0], command, env)
+
+
+def _replay(db_path: Path, paths: list[Path], command: str, ocr: bool) -> None:
+    from warehouse.rebuild import count_pages_in, pages_from, replay  # loads the stages
+
+    if db_path.exists():
+        raise click.ClickException(f"{db_path} exists: {command} writes a fresh database")
+    total = count_pages_in(paths)
+    with click.progressbar(length=total, label=f"{command}: pages", show_pos=True) as bar:
+        outcomes = replay(db_path, pages_from(paths), command=command, ocr=ocr,
+                          progress=lambda page: bar.update(1))
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+    click.echo(f"{db_path}: {summary or 'no pages'}")
+
+
+@cli.command()
+@click.argument("db_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--raw-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default="data/raw", show_default=True, help="The crawl's raw archive.")
+@click.option("--ocr/--no-ocr", default=True, show_default=True,
+              help="OCR table pictures now (slow) or leave them flagged ocr_pending.")
+def rebuild(db_path: Path, raw_dir: Path, ocr: bool) -> None:
+    """Re-run every stage over the WARC archive into a fresh database, offline.
+
+        python -m warehouse rebuild data/rebuilt.db --raw-dir data/raw
+    """
+    from warehouse.rebuild import warc_files
+
+    paths = warc_files(raw_dir / "warc")
+    if not paths:
+        raise click.ClickException(f"no WARC files in {raw_dir / 'warc'}")
+    _replay(db_path, paths, "rebuild", ocr)
+
+
+@cli.command("import")
+@click.argument("db_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ocr/--no-ocr", default=True, show_default=True)
+def import_(db_path: Path, paths: tuple[Path, ...], ocr: bool) -> None:
+    """Load local pages (HTML, text, PDF, Word, Excel, images) or WARC files.
+
+        python -m warehouse import data/local.db saved/*.html crawl.warc.gz
+    """
+    _replay(db_path, list(paths), "import", ocr)
+
+
+@cli.command()
+@click.argument("out_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge(out_path: Path, inputs: tuple[Path, ...]) -> None:
+    """Combine the databases of several crawl workers into one, without duplicates.
+
+        python -m warehouse merge data/reports.db data/worker-1.db data/worker-2.db
+
+    A page held by several inputs is taken, with all its rows, from its latest fetch.
+    """
+    from warehouse.merge import MergeError, merge_files
+
+    try:
+        result = merge_files(out_path, inputs)
+    except MergeError as err:
+        raise click.ClickException(str(err)) from err
+    for path, pages in result.pages_taken:
+        click.echo(f"{path}: {pages} pages taken")
+    click.echo(f"{out_path}: " + ", ".join(f"{n} {table}" for table, n in result.rows))

@@ -123,6 +123,13 @@ def m003_history(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_warc(db: Database) -> None:
+    # Where each page's records sit in the WARC archive (file name, byte offset).
+    db["pages"].add_column("warc_file", str)
+    db["pages"].add_column("warc_offset", int)
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) a warehouse database: WAL mode, schema up to date."""
     path = Path(path)
@@ -131,3 +138,21 @@ def open_db(path: str | Path) -> Database:
     db.enable_wal()
     migrations.apply(db)
     return db
+
+
+@migrations()
+def m004_attachments(db: Database) -> None:
+    # Attachments read as reports (PDF, Word, Excel, WPS, pictures): what each file is
+    # (type sniffed from its bytes), how it was read, and where each cell came from.
+    db["attachments"].create(
+        {
+            "report_url": str, "url": str, "type": str, "extension": str, "size": int,
+            "sha256": str, "method": str, "pages": int, "tables": int,
+            "text_length": int, "cell_count": int, "flags": str, "flag_codes": str,
+        },
+        pk=("report_url", "url"),
+        foreign_keys=[("report_url", "pages", "url")],
+    )
+    db["attachments"].create_index(["sha256"], if_not_exists=True)
+    for column, kind in (("source", str), ("source_page", int), ("confidence", float)):
+        db["report_cells"].add_column(column, kind)

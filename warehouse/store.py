@@ -8,8 +8,10 @@ crawl or of ``rebuild`` leaves the same database.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from sqlite_utils import Database
 
@@ -58,7 +60,8 @@ def finish_run(db: Database, run_id: str, *, finished_at: str, reason: str,
 
 
 def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
-               digest: str, run_id: str | None = None, probe_digest: str | None = None) -> str:
+               digest: str, run_id: str | None = None, probe_digest: str | None = None,
+               warc: tuple[str | None, int | None] = (None, None)) -> str:
     """Store one page (provenance, no body) and its analysis in one transaction.
 
     Returns what the page is to the warehouse: "new", "changed" (a new version of the
@@ -80,6 +83,8 @@ def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
             "last_run": run_id,
             "changed_at": seen_at if outcome == "changed" else (old or {}).get("changed_at"),
             "gone_at": None,
+            "warc_file": warc[0],
+            "warc_offset": warc[1],
         }
         db["pages"].upsert(row, pk="url")
         for table, key in CHILD_TABLES:
@@ -126,9 +131,20 @@ def page_row(page: Mapping[str, Any], record: Mapping[str, Any], digest: str,
         "fetched_at": page.get("fetched_at"), "sha256": digest,
         "size": len(page.get("body") or b""), "referer": page.get("referer"),
         "report_url": page.get("report_url"),
-        "findings": json.dumps(page.get("findings") or [], ensure_ascii=False),
+        "findings": json.dumps([*(page.get("findings") or []), *_page_flags(record)],
+                               ensure_ascii=False, default=str),
         "run_id": run_id,
     }
+
+
+def _page_flags(record: Mapping[str, Any]) -> list[dict]:
+    # A page without a report has no quality_flags rows (they hang off reports): the
+    # flags of a binary served as a page or of an unreadable attachment would be lost,
+    # so they are kept among the page's findings.
+    if "fields" in record:
+        return []
+    return [{"kind": f.get("code"), "reason": f.get("message")}
+            for f in record.get("quality") or []]
 
 
 def report_row(page: Mapping[str, Any], record: Mapping[str, Any], digest: str) -> dict:
@@ -190,3 +206,51 @@ def _findings(page: Mapping[str, Any], record: Mapping[str, Any]) -> list[dict]:
          "end": e.get("end"), "dom_path": e.get("dom_path")}
         for i, e in enumerate(evidence)
     ]
+
+
+def store_attachments(db: Database, report_url: str, report_record: Mapping[str, Any],
+                      attachments: Iterable[tuple[Mapping[str, Any], Mapping[str, Any], str]]
+                      ) -> None:
+    """Store a report's attachments (page, record, digest) and where its cells came from.
+
+    One ``attachments`` row per file: type sniffed from the bytes, size, SHA-256, how it
+    was read and its flags; the report's cells get their source, page and confidence.
+    """
+    cells = report_record.get("cells") or []
+    used: dict[str, int] = {}
+    for cell in cells:
+        used[cell.get("source")] = used.get(cell.get("source"), 0) + 1
+    rows = [_attachment_row(report_url, page, record, digest, used.get(page["url"], 0))
+            for page, record, digest in attachments]  # fmt: skip
+    with db.atomic():
+        db.execute("DELETE FROM attachments WHERE report_url = ?", [report_url])
+        db["attachments"].insert_all(rows, pk=("report_url", "url"), replace=True)
+        db.conn.executemany(
+            "UPDATE report_cells SET source = ?, source_page = ?, confidence = ?"
+            " WHERE report_url = ? AND field = ?",
+            [(c.get("source"), c.get("source_page"), c.get("confidence"), report_url,
+              c["field"]) for c in cells if "source" in c],
+        )  # fmt: skip
+
+
+def _attachment_row(report_url: str, page: Mapping[str, Any], record: Mapping[str, Any],
+                    digest: str, cell_count: int) -> dict[str, Any]:
+    document = record.get("document") or {}
+    flags = [*(document.get("flags") or []),
+             *({"code": f["kind"], "message": f.get("reason")} for f in page.get("findings") or [])]
+    return {
+        "report_url": report_url, "url": page["url"],
+        "type": document.get("format") or record.get("format"),
+        "extension": _extension(page["url"]), "size": len(page.get("body") or b""),
+        "sha256": digest, "method": document.get("method"), "pages": document.get("pages"),
+        "tables": document.get("tables"), "text_length": document.get("text_length"),
+        "cell_count": cell_count,
+        "flags": json.dumps(flags, ensure_ascii=False, default=str),
+        "flag_codes": json.dumps(sorted({f["code"] for f in flags})),
+    }  # fmt: skip
+
+
+def _extension(url: str) -> str | None:
+    # The last one: download endpoints name the file in the query (…?fileName=a.xlsx).
+    found = re.findall(r"\.([A-Za-z0-9]{2,4})(?=$|[?#&])", unquote(url))
+    return found[-1].lower() if found else None

@@ -20,7 +20,7 @@ from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from crawler.items import PageItem
-from crawler.links import attachment_type, is_report_title, title_year
+from crawler.links import attachment_type, is_report_title, is_table_image, title_year
 from crawler.listing import ADAPTERS, Entry, FollowUp
 from crawler.registry import FIRST_REPORT_YEAR, Site, registry_from_settings
 
@@ -101,7 +101,7 @@ class GansuReportsSpider(scrapy.Spider):
         site: Site = response.meta["site"]
         index_url = response.meta["index_url"]
         self._count(site, "index_pages")
-        yield self._item(response, site, "index")
+        item = self._item(response, site, "index")
         page = ADAPTERS[site.platform](response.url, _text(response), response.meta["list_kind"])
         for entry in page.entries:
             request = self._report_request(site, entry, response.url)
@@ -110,11 +110,17 @@ class GansuReportsSpider(scrapy.Spider):
         for follow in page.follow:
             walked = self.list_pages.get(index_url, 1)
             if walked >= self.max_list_pages:
+                # A pager that never ends (or a calendar's URL space): the list page
+                # whose next page was not fetched is stored with the reason.
                 self._count(site, "list_pages_capped")
                 logger.warning("Stopped paging %s after %d pages", index_url, walked)
+                item["findings"] = [*item["findings"], {
+                    "kind": "pagination_capped", "reason": f"{walked} list pages walked",
+                    "next": follow.url}]  # fmt: skip
                 break
             self.list_pages[index_url] = walked + 1
             yield self._list_request(site, follow, index_url)
+        yield item
 
     def _report_request(self, site: Site, entry: Entry, list_url: str) -> scrapy.Request | None:
         if not is_report_title(entry.title):
@@ -162,6 +168,15 @@ class GansuReportsSpider(scrapy.Spider):
             if attachment_type(url, text):
                 seen.add(url)
                 yield url, text
+        for img in response.css("img[src]"):
+            # Tables pasted as pictures: read later by OCR (crawler/data/links.yaml says
+            # which pictures can be tables, so logos and badges are left alone).
+            url = response.urljoin(img.attrib["src"])
+            if url in seen or (urlsplit(url).hostname or "") not in self.registry_hosts:
+                continue
+            if is_table_image(url, img.attrib.get("width"), img.attrib.get("height")):
+                seen.add(url)
+                yield url, img.attrib.get("alt", "")
 
     def _next(self, item: PageItem, queue: list[tuple[str, str]]) -> scrapy.Request | PageItem:
         """The next request the report item waits for, or the item when it is complete."""
@@ -265,6 +280,10 @@ class GansuReportsSpider(scrapy.Spider):
         logger.warning("Fetch failed for %s: %s", request.url, reason)
         kind = "index" if request.callback == self.parse_list else "report"
         finding = {"kind": "fetch_error", "reason": reason[:500]}
+        if request.meta.get("redirect_urls"):
+            # Stored under the URL the chain ended at; the chain names the link it left.
+            chain = [*request.meta["redirect_urls"], request.url]
+            finding["redirects"] = " -> ".join(chain)
         if response is not None:
             item = self._item(response, site, kind)
         else:

@@ -72,7 +72,7 @@ def test_off_registry_redirect_recorded_not_followed(crawled):
 def test_attachments_stored_with_their_report(crawled):
     db, _, _ = crawled
     rows = _rows(db, "select url, report_url, sha256, size from pages where kind='attachment'")
-    assert {url for url, *_ in rows} == _urls(load_manifest(), "attachment")
+    assert {url for url, *_ in rows} == _urls(load_manifest(), "attachment", "image")
     assert all(report_url and len(sha) == 64 and size > 0 for _, report_url, sha, size in rows)
 
 

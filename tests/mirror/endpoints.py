@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import parse_qs, quote, urlsplit
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ CONTENT_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".wps": "application/vnd.ms-works", ".json": "application/json", ".xml": "text/xml",
     ".js": "application/javascript", ".txt": "text/plain", ".css": "text/css",
+    ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif",
 }
 TEXT_TYPES = ("text/", "application/json", "application/javascript")
 
@@ -54,12 +55,19 @@ class MirrorRequest:
 
 @dataclass(frozen=True)
 class MirrorResponse:
-    """Status, headers and body bytes."""
+    """Status, headers and body bytes; or a body streamed from ``chunks`` (hostile tests).
+
+    A streamed body is sent with ``length`` as its Content-Length (None: no length, the
+    body ends when the connection closes) and the connection is closed after it, so a
+    body shorter than its length reaches the client as a truncated transfer.
+    """
 
     status: int
     body: bytes
     content_type: str = HTML
     headers: tuple[tuple[str, str], ...] = ()
+    chunks: Callable[[], Iterator[bytes]] | None = None
+    length: int | None = None
 
 
 Handler = Callable[[MirrorRequest, dict, Path], MirrorResponse]

@@ -72,6 +72,13 @@ def emit(out, site: Site, item: dict, url: str, path: str, i: int, render: Rende
             key = f"{host or site.host}{path}"
             out.endpoints.setdefault("cloaks", {})[key] = {"page": key, "inserts": [list(pair) for pair in spam.cloak]}
     links = attach(item, url, path, title, parts) if attach and item.get("attach") else ""
+    if parts and parts.images:
+        # Table pictures beside the page; their cells are the report's only through OCR.
+        folder = path.rsplit("/", 1)[0]
+        entry["image_fields"] = parts.image_fields
+        for name, data in parts.images.items():
+            out.put(site, f"{folder}/{name}", data, host)
+            out.entry(url=f"https://{host or site.host}{folder}/{name}", site=site.id, kind="image", title=title, year=int(item["year"]), agency=item["agency"], parent=url)
     spam = parts.injection if parts else injections.NO_INJECTION
     detail = Detail(
         title, item["agency"], published, body, index_no, crumbs, links,
@@ -85,7 +92,7 @@ def emit(out, site: Site, item: dict, url: str, path: str, i: int, render: Rende
 def _attachment(out, site: Site, item: dict, parent: str, url: str, blob_path: str, title: str, parts, host=None) -> None:
     kind = item["attach"]
     values = parts.values if parts else None
-    out.put(site, blob_path, reports.attachment_bytes(kind, title, values), host)
+    out.put(site, blob_path, reports.attachment_bytes(kind, title, values, bool(item.get("scan"))), host)
     # The tables in an attachment count as the report's fields only where the page itself says 详见附件.
     fields = dict(values) if item.get("tables") is False and values else None
     out.entry(url=url, site=site.id, kind="attachment", title=title, year=int(item["year"]), agency=item["agency"], parent=parent, file_type=kind, fields=fields)

@@ -6,6 +6,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass
 
+from tests.fixtures import documents
 from tests.mirror import content, files, injections, tables
 from tests.mirror.injections import NO_INJECTION, Injection
 
@@ -21,6 +22,8 @@ class ReportParts:
     fields: dict | None = None
     values: dict | None = None
     injection: Injection = NO_INJECTION
+    images: dict[str, bytes] | None = None  # file name beside the page -> PNG of a table
+    image_fields: dict | None = None  # the cells the pictures carry
 
 
 def seed_of(text: str) -> int:
@@ -76,6 +79,8 @@ def build_report(item: dict, url: str) -> ReportParts:
     seed = seed_of(url)
     values = tables.generate_values(seed, busy="人民政府" in agency and "办公" not in agency)
     sections = content.generated_sections(agency, year, values, seed)
+    if item.get("image"):
+        return _pictured_report(item, url, values, sections)
     with_tables = item.get("tables", True)
     rendered = tables.render_tables(values, _style(item.get("style"))) if with_tables else None
     spam = item.get("spam")
@@ -90,13 +95,43 @@ def build_report(item: dict, url: str) -> ReportParts:
     )
 
 
-def attachment_bytes(kind: str, title: str, values: tables.Values | None) -> bytes:
-    """The attachment file for a report: its title and, when known, the tables as text."""
-    lines = [title] + (tables.text_lines(values) if values else [])
+def _pictured_report(item: dict, url: str, values: tables.Values, sections) -> ReportParts:
+    """A report whose three tables are pictures (<img>) in the body, as scanned-in pages show."""
+    rendered = tables.render_tables(values, _style(item.get("style")))
+    stem = url.rsplit("/", 1)[1].rsplit(".", 1)[0]
+    images, html = {}, {}
+    for key in ("active", "requests", "review"):
+        name = f"{stem}_{key}.png"
+        images[name] = documents.png_table(documents.spans_of(getattr(rendered, key)))
+        html[key] = f'<p style="text-align:center;"><img src="{name}" width="600" alt="" /></p>'
+    pictured = tables.RenderedTables(html["active"], html["requests"], html["review"])
+    body = content.assemble(sections, pictured)
+    source = "generated: data/narrative.yaml + tables.generate_values, tables as PNG pictures"
+    return ReportParts(body, source, None, values, images=images, image_fields=rendered.fields)
+
+
+def attachment_bytes(kind: str, title: str, values: tables.Values | None, scanned: bool = False) -> bytes:
+    """The attachment file for a report: a real document carrying its tables when they are known.
+
+    Documents come from tests/fixtures/documents.py (ruled PDF or scanned PDF, docx, xlsx,
+    and .doc/.wps through LibreOffice); without the tables, a title-only file.
+    """
+    if values is None:
+        lines = [title]
+        if kind == "pdf":
+            return files.pdf_bytes(lines)
+        if kind == "docx":
+            return files.docx_bytes(lines)
+        if kind == "xlsx":
+            return files.xlsx_bytes([lines])
+        return files.doc_bytes()
+    blocks = documents.report_blocks(values, title)
     if kind == "pdf":
-        return files.pdf_bytes(lines)
+        return documents.pdf_scanned(blocks) if scanned else documents.pdf_report(blocks)
     if kind == "docx":
-        return files.docx_bytes(lines)
+        return documents.docx_report(blocks)
     if kind == "xlsx":
-        return files.xlsx_bytes([line.split("  ") for line in lines])
-    return files.doc_bytes()
+        return documents.xlsx_report(blocks)
+    # .doc and .wps (WPS Writer saves the Word 97 format): LibreOffice converts the docx.
+    legacy = documents.legacy_doc(documents.docx_report(blocks))
+    return legacy if legacy is not None else files.doc_bytes()

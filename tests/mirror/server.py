@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -60,6 +61,10 @@ class MirrorServer:
         """Serve ``body`` at a real URL from now on (None: answer 404, the page is gone)."""
         parts = urlsplit(real_url)
         self.httpd.mirror_state["overrides"][(parts.hostname, parts.path)] = body  # type: ignore[attr-defined]
+
+    def add_host(self, host: str, handler: Callable[[MirrorRequest], MirrorResponse]) -> None:
+        """Answer every request for ``host`` with ``handler`` (a whole test site in code)."""
+        self.httpd.mirror_state["extra"][host] = handler  # type: ignore[attr-defined]
 
     def clear_overrides(self) -> None:
         """Serve the generated tree again everywhere."""
@@ -157,18 +162,20 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self._send(MirrorResponse(200, json.dumps(state["log"], ensure_ascii=False).encode("utf-8"), "application/json; charset=UTF-8"), head)
             return
         response = self._respond(state, host, path, query, body)
-        state["log"].append(
-            {
-                "host": host,
-                "path": path,
-                "query": query,
-                "method": self.command,
-                "user_agent": self.headers.get("User-Agent", ""),
-                "referer": self.headers.get("Referer", ""),
-                "status": response.status,
-            }
-        )
-        self._send(response, head)
+        entry = {
+            "host": host,
+            "path": path,
+            "query": query,
+            "method": self.command,
+            "user_agent": self.headers.get("User-Agent", ""),
+            "referer": self.headers.get("Referer", ""),
+            "status": response.status,
+        }
+        state["log"].append(entry)
+        if response.chunks is not None:
+            entry["sent"] = self._stream(response, head)
+        else:
+            self._send(response, head)
 
     def _respond(self, state: dict, host: str | None, path: str, query: str, body: bytes) -> MirrorResponse:
         if host is None:
@@ -178,6 +185,9 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if challenge and host == challenge["host"] and path not in challenge["exempt"]:
             if not has_cookie(self.headers.get("Cookie", ""), challenge["cookie"]):
                 return challenge_page(challenge)
+        extra = state["extra"].get(host)
+        if extra is not None:
+            return extra(self._request(host, path, query, body))
         if (host, path) in state["overrides"]:
             body = state["overrides"][(host, path)]
             if body is None:
@@ -185,13 +195,17 @@ class MirrorHandler(BaseHTTPRequestHandler):
             return self._conditional(MirrorResponse(200, body, content_type(path, "UTF-8")))
         handler = endpoints.find_handler(state["table"], host, path)
         if handler is not None:
-            req = MirrorRequest(host, path, parse_qs(query, keep_blank_values=True), self.command, {k.lower(): v for k, v in self.headers.items()}, endpoints.form_of(body))
-            return handler(req, data, root)
+            return handler(self._request(host, path, query, body), data, root)
         target = static_file(root, host, path)
         if target is None:
             return html_page(404, "404 Not Found", f"{host}{path} is not in the mirror.")
         response = MirrorResponse(200, target.read_bytes(), content_type(target.name, "GBK" if host in GBK_HOSTS else "UTF-8"))
         return self._conditional(response)
+
+    def _request(self, host: str, path: str, query: str, body: bytes) -> MirrorRequest:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        return MirrorRequest(host, path, parse_qs(query, keep_blank_values=True), self.command,
+                             headers, endpoints.form_of(body))
 
     def _conditional(self, response: MirrorResponse) -> MirrorResponse:
         """Static pages carry an ETag and answer If-None-Match with 304, as real CMSs do."""
@@ -216,13 +230,35 @@ class MirrorHandler(BaseHTTPRequestHandler):
                 # challenge reloads the page); nothing to serve any more.
                 logger.debug("client went away before %s was sent", self.path)
 
+    def _stream(self, response: MirrorResponse, head: bool) -> int:
+        """Send a streamed body until it ends or the client hangs up; the bytes sent."""
+        self.close_connection = True
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        if response.length is not None:
+            self.send_header("Content-Length", str(response.length))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        sent = 0
+        if head:
+            return sent
+        try:
+            for chunk in response.chunks():
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            logger.debug("client hung up on %s after %d bytes", self.path, sent)
+        return sent
+
 
 def load_state(root: Path) -> dict:
     """Endpoint data and routing table, read once at start (never per request)."""
     data_path = root.parent / "endpoints.json"
     data = json.loads(data_path.read_text(encoding="utf-8")) if data_path.is_file() else {}
     return {"root": root, "data": data, "table": endpoints.endpoint_table(data), "log": [],
-            "overrides": {}}
+            "overrides": {}, "extra": {}}
 
 
 def start_server(port: int = 0, root: Path = SITES) -> MirrorServer:

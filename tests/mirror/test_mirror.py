@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import re
 from pathlib import Path
@@ -322,16 +323,32 @@ def test_relative_list_links_resolve_to_manifest_pages(mirror):
             assert target in urls or target + "index.html" in urls, (e["url"], href)
 
 
-def test_pdf_attachment_is_well_formed(mirror):
-    (att,) = [e for e in by_kind("attachment") if e["file_type"] == "pdf"]
-    status, headers, body = fetch(mirror, att["url"], COOKIE)
-    assert status == 200 and headers["content-type"] == "application/pdf" and body.startswith(b"%PDF-1.4")
-    xref = int(re.search(rb"startxref\n(\d+)", body).group(1))
-    assert body[xref:].startswith(b"xref")
-    offsets = [int(x) for x in re.findall(rb"(\d{10}) 00000 n", body)]
-    for number, off in enumerate(offsets, start=1):
-        assert body[off:].startswith(b"%d 0 obj" % number)
-    assert len(att["fields"]) == 200
-    # The report page itself carries no tables, only 详见附件.
-    page = fetch(mirror, att["parent"], COOKIE)[2].decode()
-    assert "详见附件" in page and "<table border" not in page and "insertfileTag" in page
+def test_pdf_attachments_are_well_formed(mirror):
+    import pdfplumber
+
+    pdfs = [e for e in by_kind("attachment") if e["file_type"] == "pdf"]
+    assert len(pdfs) == 2  # ruled tables with a text layer, and a scan (pictures only)
+    for att in pdfs:
+        status, headers, body = fetch(mirror, att["url"], COOKIE)
+        assert status == 200 and headers["content-type"] == "application/pdf" and body.startswith(b"%PDF-")
+        xref = int(re.search(rb"startxref\s+(\d+)", body).group(1))
+        assert body[xref:].startswith(b"xref")
+        with pdfplumber.open(io.BytesIO(body)) as pdf:
+            text = "".join(page.extract_text() for page in pdf.pages)
+            pictures = sum(len(page.images) for page in pdf.pages)
+        assert (text, pictures) == ("", 3) if "审计厅" in att["title"] else "第二十条" in text
+        assert len(att["fields"]) == 200
+        # The report page itself carries no tables, only 详见附件.
+        page = fetch(mirror, att["parent"], COOKIE)[2].decode()
+        assert "详见附件" in page and "<table border" not in page and "insertfileTag" in page
+
+
+def test_table_pictures_beside_their_report(mirror):
+    (report,) = [e for e in by_kind("report") if e.get("image_fields")]
+    images = [e for e in by_kind("image") if e["parent"] == report["url"]]
+    page = fetch(mirror, report["url"])[2].decode()
+    assert len(images) == 3 and "<table border" not in page
+    for image in images:
+        assert f'<img src="{image["url"].rsplit("/", 1)[1]}"' in page
+        status, headers, body = fetch(mirror, image["url"])
+        assert status == 200 and headers["content-type"] == "image/png" and body.startswith(b"\x89PNG")

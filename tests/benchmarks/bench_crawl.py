@@ -1,0 +1,140 @@
+"""Crawl speed and memory: the large mirror crawled with every stage, with none, and `scrapy bench`.
+
+    python -m tests.benchmarks.bench_crawl /tmp/bench-mirror
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from tests.benchmarks.largemirror import generate
+from tests.conftest import FAST, free_port, wait_for_http
+
+ROOT = Path(__file__).resolve().parents[2]
+RSS_EVERY = 0.5  # seconds between RSS samples of the crawl process
+_STAT = re.compile(r"'([a-z_/]+)': ([0-9.]+)")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of a process (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return 0
+    return 0
+
+
+def _sample(process: subprocess.Popen, samples: list[tuple[float, int]]) -> None:
+    start = time.monotonic()
+    while process.poll() is None:
+        rss = rss_bytes(process.pid)
+        if rss:
+            samples.append((time.monotonic() - start, rss))
+        time.sleep(RSS_EVERY)
+
+
+def crawl_stats(output: str) -> dict[str, float]:
+    """The numeric stats Scrapy dumps at the end of a crawl."""
+    return {k: float(v) for k, v in _STAT.findall(output)}
+
+
+def flatness(samples: list[tuple[float, int]]) -> dict[str, float]:
+    """RSS at 25/50/75/100% of the run (MiB) and the growth over its second half."""
+    if not samples:
+        return {}
+    end = samples[-1][0]
+
+    def at(share: float) -> float:
+        return next(rss for t, rss in samples if t >= share * end) / 2**20
+
+    marks = {f"rss_{int(s * 100)}pct_mib": round(at(s), 1) for s in (0.25, 0.5, 0.75, 1.0)}
+    marks["growth_second_half_mib"] = round(marks["rss_100pct_mib"] - marks["rss_50pct_mib"], 1)
+    return marks
+
+
+def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
+    """One crawl of the large mirror; its rate, stats and memory."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "gansu_reports", "-a", "years=2021-2024",
+               "-s", f"MIRROR={mirror_url}", "-s", f"NIANBAO_REGISTRY={registry}",
+               "-s", f"WAREHOUSE_DB={db}", *FAST, "-s", "CONCURRENT_REQUESTS=32", *extra]
+    log = db.parent / f"{db.stem}.log"
+    samples: list[tuple[float, int]] = []
+    started = time.monotonic()
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        sampler = threading.Thread(target=_sample, args=(process, samples))
+        sampler.start()
+        process.wait()
+        sampler.join()
+    wall = time.monotonic() - started
+    stats = crawl_stats(log.read_text(encoding="utf-8", errors="replace"))
+    responses = stats.get("downloader/response_count", 0)
+    elapsed = stats.get("elapsed_time_seconds") or wall
+    return {
+        "exit_code": process.returncode,
+        "responses": int(responses),
+        "items": int(stats.get("item_scraped_count", 0)),
+        "elapsed_s": round(elapsed, 1),
+        "wall_s": round(wall, 1),
+        "pages_per_s": round(responses / elapsed, 1) if elapsed else 0,
+        "peak_rss_mib": round(max((r for _, r in samples), default=0) / 2**20, 1),
+        **flatness(samples),
+        "log": str(log),
+    }
+
+
+def scrapy_bench(seconds: int = 20) -> dict:
+    """`scrapy bench` (Scrapy's own local server and link-following spider), run outside the project."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+                                 "-s", "LOG_LEVEL=INFO"],
+                                cwd=folder, capture_output=True, text=True, timeout=seconds + 120)
+    stats = crawl_stats(result.stderr)
+    elapsed = stats.get("elapsed_time_seconds", 0)
+    responses = stats.get("downloader/response_count", 0)
+    return {"exit_code": result.returncode, "responses": int(responses), "elapsed_s": round(elapsed, 1),
+            "pages_per_s": round(responses / elapsed, 1) if elapsed else 0}
+
+
+def bench_crawl(mirror_dir: Path, sites: int = 52, per_site: int = 100) -> dict:
+    """Generate the mirror if needed, serve it, crawl it both ways, run `scrapy bench`."""
+    if not (mirror_dir / "registry.yaml").is_file():
+        generate(mirror_dir, sites, per_site)
+    summary = json.loads((mirror_dir / "summary.json").read_text(encoding="utf-8"))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "tests.mirror.server", "--port", str(port),
+                               "--root", str(mirror_dir / "sites")], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(url + "/__mirror__/log")
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            full = run_crawl(url, mirror_dir / "registry.yaml", work / "full.db")
+            bare = run_crawl(url, mirror_dir / "registry.yaml", work / "bare.db", "-s", "ITEM_PIPELINES={}")
+            for run in (full, bare):
+                run["log_tail"] = Path(run.pop("log")).read_text(errors="replace")[-1500:] \
+                    if run["exit_code"] else ""
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    reference = scrapy_bench()
+    ratio = full["pages_per_s"] / bare["pages_per_s"] if bare["pages_per_s"] else 0
+    return {"mirror": summary, "full_pipeline": full, "no_pipeline": bare, "scrapy_bench": reference,
+            "full_vs_none": round(ratio, 3), "target_full_vs_none": 0.8}
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.gettempdir()) / "nianbao-bench-mirror"
+    print(json.dumps(bench_crawl(target), ensure_ascii=False, indent=1))

@@ -1,0 +1,165 @@
+"""The raw archive in the standard web-archive format (WARC 1.1, via warcio).
+
+Every fetched page and attachment is written as a request record, a response record
+(status line, headers and the raw bytes as received) and a metadata record holding
+what the crawl knew besides the bytes (site, kind, list title and date, the report an
+attachment belongs to, findings). The cloaking check's second fetch is a response
+record of its own, concurrent to the page's. ``read_pages`` turns the records back
+into the page dicts the pipelines take, in the order they were written, so that
+``rebuild`` can replay a crawl without any network.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+logger = logging.getLogger(__name__)
+
+METADATA_KEYS = ("site", "kind", "list_title", "list_date", "referer", "report_url",
+                 "findings", "fetched_at")
+METADATA_TYPE = "application/vnd.nianbao.page+json"
+
+
+class WarcArchive:
+    """One gzipped WARC file per crawl run; each page's records are appended at once."""
+
+    def __init__(self, directory: Path, run_id: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / f"nianbao-{run_id}.warc.gz"
+        self._file = open(self.path, "ab")  # noqa: SIM115 (closed by close())
+        self._writer = WARCWriter(self._file, gzip=True)
+
+    def write_page(self, page: dict[str, Any]) -> tuple[str, int]:
+        """Append a page's records (with its attachments' and probe's); (file, offset)."""
+        offset = self._file.tell()
+        self._write_one(page)
+        for attachment in page.get("attachments", ()):
+            self._write_one(attachment)
+        self._file.flush()
+        return self.path.name, offset
+
+    def _write_one(self, page: dict[str, Any]) -> None:
+        url, date = page["url"], _warc_date(page.get("fetched_at"))
+        response = self._writer.create_warc_record(
+            url, "response", payload=BytesIO(page.get("body") or b""),
+            http_headers=_http_headers(page), warc_headers_dict={"WARC-Date": date},
+        )
+        request = self._writer.create_warc_record(
+            url, "request", payload=BytesIO(b""),
+            http_headers=StatusAndHeaders(f"GET {_target(url)} HTTP/1.1",
+                                          [("Referer", page.get("referer") or "")],
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": date},
+        )
+        meta = {k: page.get(k) for k in METADATA_KEYS}
+        metadata = self._writer.create_warc_record(
+            url, "metadata", payload=BytesIO(json.dumps(meta, ensure_ascii=False).encode()),
+            warc_content_type=METADATA_TYPE, warc_headers_dict={"WARC-Date": date},
+        )
+        concurrent = response.rec_headers.get_header("WARC-Record-ID")
+        for record in (request, metadata):
+            record.rec_headers.add_header("WARC-Concurrent-To", concurrent)
+        records = [response, request, metadata]
+        probe = page.get("probe")
+        if probe:
+            probe_page = {"body": probe.get("body"), "status": probe.get("status"),
+                          "content_type": probe.get("content_type"), "headers": {}}
+            probe_record = self._writer.create_warc_record(
+                url, "response", payload=BytesIO(probe.get("body") or b""),
+                http_headers=_http_headers(probe_page),
+                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent,
+                                   "WARC-Nianbao-Probe-User-Agent": probe.get("user_agent", "")},
+            )
+            records.append(probe_record)
+        for record in records:
+            self._writer.write_record(record)
+
+    def close(self) -> None:
+        """Close the WARC file."""
+        self._file.close()
+
+
+def _target(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+def _warc_date(fetched_at: str | None) -> str:
+    if not fetched_at:
+        return "1970-01-01T00:00:00Z"
+    return fetched_at.replace("+00:00", "Z")
+
+
+def _http_headers(page: dict[str, Any]) -> StatusAndHeaders:
+    status = page.get("status") or 0
+    headers = [(k, v) for k, values in (page.get("headers") or {}).items() for v in values
+               if k.lower() not in ("content-length", "transfer-encoding", "content-encoding")]
+    if page.get("content_type") and not any(k.lower() == "content-type" for k, _ in headers):
+        headers.append(("Content-Type", page["content_type"]))
+    return StatusAndHeaders(f"{status} -", headers, protocol="HTTP/1.1")
+
+
+def read_pages(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """Page dicts back from WARC files, in the order written; attachments under reports."""
+    pending: dict[str, Any] | None = None
+    for path in paths:
+        for page in _read_file(Path(path)):
+            if page["kind"] == "attachment" and pending and page.get("report_url") == pending["url"]:
+                pending["attachments"].append(page)
+                continue
+            if pending is not None:
+                yield pending
+            pending = page
+    if pending is not None:
+        yield pending
+
+
+def _read_file(path: Path) -> Iterator[dict[str, Any]]:
+    page: dict[str, Any] | None = None
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            kind = record.rec_type
+            if kind == "response" and record.rec_headers.get_header("WARC-Nianbao-Probe-User-Agent") is not None:
+                if page is not None:
+                    page["probe"] = {
+                        "body": record.content_stream().read(),
+                        "status": int(record.http_headers.get_statuscode() or 0),
+                        "content_type": record.http_headers.get_header("Content-Type"),
+                        "user_agent": record.rec_headers.get_header("WARC-Nianbao-Probe-User-Agent"),
+                    }
+            elif kind == "response":
+                if page is not None:
+                    yield page
+                page = _response_page(record)
+            elif kind == "metadata" and page is not None:
+                page.update(json.loads(record.content_stream().read().decode("utf-8")))
+    if page is not None:
+        yield page
+
+
+def _response_page(record) -> dict[str, Any]:
+    headers: dict[str, list[str]] = {}
+    for name, value in record.http_headers.headers:
+        headers.setdefault(name, []).append(value)
+    return {
+        "url": record.rec_headers.get_header("WARC-Target-URI"),
+        "body": record.content_stream().read(),
+        "status": int(record.http_headers.get_statuscode() or 0),
+        "headers": headers,
+        "content_type": record.http_headers.get_header("Content-Type"),
+        "attachments": [],
+    }
+
+
+def count_pages(path: Path) -> int:
+    """How many pages (reports with their attachments count once) a WARC file holds."""
+    return sum(1 for _ in read_pages([path]))
