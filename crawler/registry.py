@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from crawler.years import FIRST_REPORT_YEAR
+
 SITES_DIR = Path(__file__).parent / "sites"
 LEVELS = ("province", "city", "county", "department")
 PLATFORMS = ("p1_gansu", "p2_jpaas", "p3_jcms", "p4_vsb", "p5_trs", "generic")
 CHALLENGES = (None, "rs412")
 STATUSES = ("verified", "inferred")
-FIRST_REPORT_YEAR = 2008  # the 条例 took effect on 2008-05-01; first reports cover 2008
 
 
 class RegistryError(ValueError):

@@ -160,7 +160,7 @@ class StorePipeline:
         spider = self.crawler.spider
         self.db = open_db(self.db_path)
         store_sites(self.db, (s.as_row() for s in spider.sites))
-        args = {"site": spider.site_arg, "years": f"{spider.years.start}-{spider.years.stop - 1}"}
+        args = {"site": spider.site_arg, "years": spider.years_arg}
         start_run(self.db, self.run_id, spider.name, args, _now())
         self.warc = WarcArchive(self.raw_dir / "warc", self.run_id)
         logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from crawler.years import parse_years
 from warehouse.refresh import refresh_warehouse
 from warehouse.schema import open_db
 
@@ -28,20 +29,14 @@ DATASETTE_SETTINGS = {
 }
 
 
-def parse_years(value: str | None) -> list[int] | None:
-    """'2021-2024' or '2021,2023' -> years; None for the ledger's default."""
+def ledger_years(value: str | None) -> list[int] | None:
+    """The --years option: None for the ledger's default, else the years it names."""
     if not value:
         return None
-    years: list[int] = []
     try:
-        for part in value.split(","):
-            first, _, last = part.strip().partition("-")
-            years.extend(range(int(first), int(last or first) + 1))
+        return parse_years(value)
     except ValueError as err:
-        raise click.BadParameter(
-            f"years must look like 2021-2024 or 2021,2023: {value!r}"
-        ) from err
-    return years
+        raise click.BadParameter(str(err)) from err
 
 
 def datasette_command(db_path: str, host: str, port: int) -> list[str]:
@@ -102,7 +97,7 @@ def refresh(db_path: str, years: str | None) -> None:
     python -m warehouse refresh data/reports.db --years 2021-2024
     """
     db = open_db(db_path)
-    result = refresh_warehouse(db, parse_years(years))
+    result = refresh_warehouse(db, ledger_years(years))
     db.close()
     click.echo(f"views: {', '.join(result.views)}")
     click.echo(
@@ -137,7 +132,7 @@ def serve(
     python -m warehouse serve data/reports.db --port 8001
     """
     db = open_db(db_path)
-    refresh_warehouse(db, parse_years(years))
+    refresh_warehouse(db, ledger_years(years))
     db.close()
     env = {
         **os.environ,

@@ -22,25 +22,10 @@ from twisted.python.failure import Failure
 from crawler.items import PageItem
 from crawler.links import attachment_type, is_report_title, is_table_image, title_year
 from crawler.listing import ADAPTERS, Entry, FollowUp
-from crawler.registry import FIRST_REPORT_YEAR, Site, registry_from_settings
+from crawler.registry import Site, registry_from_settings
+from crawler.years import parse_years
 
 logger = logging.getLogger(__name__)
-
-
-def parse_years(spec: str | None, today: dt.date | None = None) -> range:
-    """Years from '2021-2024', '2023', '2019-' or None (2008 to this year)."""
-    last = (today or dt.date.today()).year
-    if not spec:
-        return range(FIRST_REPORT_YEAR, last + 1)
-    start, sep, end = spec.partition("-")
-    try:
-        first = int(start) if start else FIRST_REPORT_YEAR
-        final = int(end) if end else (last if sep else first)
-    except ValueError as err:
-        raise ValueError(f"years must look like 2021-2024, 2023 or 2019-, got {spec!r}") from err
-    if first > final:
-        raise ValueError(f"years range is empty: {spec!r}")
-    return range(first, final + 1)
 
 
 class GansuReportsSpider(scrapy.Spider):

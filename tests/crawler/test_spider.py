@@ -8,7 +8,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler.middlewares.challenge import is_challenge
-from crawler.spiders.gansu_reports import GansuReportsSpider, parse_years
+from crawler.spiders.gansu_reports import GansuReportsSpider
+from crawler.years import parse_years
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -16,11 +17,15 @@ TODAY = dt.date(2026, 11, 22)
 @pytest.mark.parametrize(
     ("spec", "years"),
     [(None, (2008, 2026)), ("2021-2024", (2021, 2024)), ("2023", (2023, 2023)),
-     ("2019-", (2019, 2026))],
+     ("2019-", (2019, 2026)), ("2019,2021-2022", (2019, 2022))],
 )
 def test_parse_years(spec, years):
     result = parse_years(spec, TODAY)
-    assert (result.start, result.stop - 1) == years
+    assert (result[0], result[-1]) == years and result == sorted(set(result))
+
+
+def test_comma_years_skip_the_gap():
+    assert parse_years("2019,2021-2022", TODAY) == [2019, 2021, 2022]
 
 
 @pytest.mark.parametrize("spec", ["20x1", "2024-2021"])

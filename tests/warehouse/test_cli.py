@@ -7,15 +7,15 @@ import pytest
 from click.testing import CliRunner
 
 from tests.warehouse.conftest import build_warehouse
-from warehouse.cli import cli, datasette_command, parse_years
+from warehouse.cli import cli, datasette_command, ledger_years
 
 
-def test_parse_years():
-    assert parse_years("2021-2023") == [2021, 2022, 2023]
-    assert parse_years("2019,2021-2022") == [2019, 2021, 2022]
-    assert parse_years(None) is None
+def test_ledger_years():
+    assert ledger_years("2021-2023") == [2021, 2022, 2023]
+    assert ledger_years("2019,2021-2022") == [2019, 2021, 2022]
+    assert ledger_years(None) is None
     with pytest.raises(click.BadParameter, match="2021-2024"):
-        parse_years("twenty")
+        ledger_years("twenty")
 
 
 def test_datasette_command_loads_metadata_and_plugins():
