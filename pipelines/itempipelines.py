@@ -16,6 +16,7 @@ from scrapy import signals
 
 from pipelines import chain
 from pipelines.boilerplate import ChromeLearner
+from pipelines.crossyear import check_cross_year
 from pipelines.persist import persist_item
 from warehouse.history import mark_gone
 from warehouse.refresh import refresh_warehouse
@@ -184,6 +185,7 @@ class StorePipeline:
         finish_run(self.db, self.run_id, finished_at=_now(), reason=reason,
                    stats=stats.get_stats(), summary=summarize(stats.get_stats(), self.db_path),
                    site_runs=rows)
+        stats.set_value("nianbao/quality/cross_year", check_cross_year(self.db))
         refresh_warehouse(self.db)
         self.warc.close()
         self.db.close()

@@ -9,6 +9,7 @@ the identities then hold"); when nothing of it is printed it is skipped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pipelines.flags import Flag
@@ -42,7 +43,9 @@ def validate_report(report: Report, previous: Report | None = None) -> tuple[Fla
         flags.extend(_negative_counts(report, spec))
     flags.extend(_foreign_places(report))
     if previous is not None:
-        flags.extend(_cross_year(report, previous))
+        if not (report.report_year and previous.report_year
+                and previous.report_year != report.report_year - 1):
+            flags.extend(cross_year_flags(report.fields, previous.fields))
     return tuple(flags)
 
 
@@ -149,10 +152,8 @@ def _foreign_places(report: Report) -> list[Flag]:
     ]  # fmt: skip
 
 
-def _cross_year(report: Report, previous: Report) -> list[Flag]:
-    if report.report_year and previous.report_year and previous.report_year != report.report_year - 1:
-        return []
-    now, before = report.fields, previous.fields
+def cross_year_flags(now: Mapping[str, Any], before: Mapping[str, Any]) -> list[Flag]:
+    """Soft checks between a report's fields and the same agency's year before."""
     flags = []
     for c in _request_columns():
         this, last = now.get(f"requests.carried_over.{c}"), before.get(f"requests.carry_forward.{c}")

@@ -19,6 +19,7 @@ from typing import Any
 from crawler.registry import load_registry
 from pipelines.boilerplate import ChromeLearner
 from pipelines.chain import analyze_page
+from pipelines.crossyear import check_cross_year
 from pipelines.persist import persist_item
 from warehouse.refresh import refresh_warehouse
 from warehouse.runs import summarize
@@ -97,6 +98,7 @@ def replay(db_path: Path, pages: Iterable[dict[str, Any]], *, raw_dir: Path | No
         item = analyze_page(page, learner.observe, ocr=ocr)
         outcomes[persist_item(db, raw_dir, item, run_id)] += 1
         progress(item)
+    check_cross_year(db)
     stats = {f"nianbao/{command}/{k}": v for k, v in outcomes.items()}
     finish_run(db, run_id, finished_at=_now(), reason="finished", stats=stats,
                summary=summarize(stats, str(db_path)))
