@@ -12,6 +12,9 @@ from tests.conftest import load_manifest, run_crawl
 from tests.mirror.server import SITES, start_server
 
 
+NO_OCR = ("-s", "OCR_ENABLED=False")  # seconds a table, and beside the point here
+
+
 @pytest.fixture(scope="module")
 def private_mirror():
     """A mirror of its own: this module edits pages on it."""
@@ -48,7 +51,7 @@ def _stats(output: str) -> dict[str, int]:
 
 def test_recrawl_skips_unchanged_versions_edits_and_keeps_vanished(private_mirror, tmp_path):
     db = tmp_path / "reports.db"
-    first = run_crawl(private_mirror.base_url, db)
+    first = run_crawl(private_mirror.base_url, db, *NO_OCR)
     assert first.returncode == 0, first.stderr[-2000:]
     manifest = load_manifest()
     edited, new_html, total = _pick_edit(manifest)
@@ -61,7 +64,7 @@ def test_recrawl_skips_unchanged_versions_edits_and_keeps_vanished(private_mirro
     private_mirror.override(vanished["url"], None)
     mark = len(private_mirror.log)
     try:
-        second = run_crawl(private_mirror.base_url, db)
+        second = run_crawl(private_mirror.base_url, db, *NO_OCR)
     finally:
         private_mirror.clear_overrides()
     assert second.returncode == 0, second.stderr[-2000:]
