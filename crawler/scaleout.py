@@ -77,4 +77,6 @@ class SharedQueueIdle:
             self.idle_since = now
         if now - self.idle_since < self.wait:
             raise DontCloseSpider
-        logger.info("Shared queue empty for %.0fs: this worker closes", now - self.idle_since)
+        logger.info(
+            "Shared queue empty for %.0fs: this worker closes", now - self.idle_since
+        )

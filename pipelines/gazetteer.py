@@ -124,6 +124,7 @@ def _surface_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, .
     return {k: tuple(v) for k, v in index.items()}, {k: tuple(v) for k, v in by_first.items()}
 
 
+@lru_cache(maxsize=64)  # report.py looks up the same page text three times
 def find_places(text: str) -> tuple[tuple[str, tuple[str, ...], int], ...]:
     """(surface, candidate codes, offset) of every division name in the text."""
     index, by_first = _surface_index()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping
 from urllib.parse import urlsplit
 
@@ -127,6 +128,7 @@ def _region(meta, text: str, url: str | None) -> Region:
     return region_from_host(urlsplit(url).hostname if url else None)
 
 
+@lru_cache(maxsize=64)  # the same page text is simplified for metadata and for region
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified, for gazetteer look-ups (廣州 -> 广州)."""
     return zhconv.convert(text, "zh-cn") if text else text
@@ -163,7 +165,8 @@ def _table_flags(version, sections, cells, normalized) -> list[Flag]:
             ]  # fmt: skip
         return []
     expected = get_format(version)
-    missing = [n for n in expected.names() if n not in {c.field for c in cells}]
+    read = {c.field for c in cells}
+    missing = [n for n in expected.names() if n not in read]
     if not missing:
         return []
     return [

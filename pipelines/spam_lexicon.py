@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,9 @@ _SEPARATOR = re.compile(
 )
 # Longest run of separators still treated as "inserted between two characters".
 _MAX_SEPARATOR_RUN = 3
+_INSERTED_RUN = re.compile(
+    rf"(?<={_WORD_CHAR.pattern}){_SEPARATOR.pattern}{{1,{_MAX_SEPARATOR_RUN}}}(?={_WORD_CHAR.pattern})"
+)
 # Pinyin after a character, as in 文(wen)章(zhang) or converter leaks like 內(nèi)容.
 _PINYIN_AFTER_CJK = re.compile(
     rf"(?<=[{_CJK}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{{1,6}}[1-5]?)[)）]"
@@ -100,6 +104,10 @@ def _fold_char(ch: str) -> str:
 def fold_text(text: str) -> Folded:
     """Fold text for lexicon matching, keeping the original offset of each kept character."""
     text = text or ""
+    pieces = [_fold_char(c) for c in text]
+    if set(map(len, pieces)) <= {1} and not _PINYIN_AFTER_CJK.search(text):
+        # The common case, one character for one: no per-character bookkeeping.
+        return _drop_separators("".join(pieces), range(len(text)), text)
     pinyin_spans = {m.start(): m.end() for m in _PINYIN_AFTER_CJK.finditer(text)}
     chars: list[str] = []
     origin: list[int] = []
@@ -108,34 +116,28 @@ def fold_text(text: str) -> Folded:
         if i in pinyin_spans:
             i = pinyin_spans[i]
             continue
-        for c in _fold_char(text[i]):
+        for c in pieces[i]:
             chars.append(c)
             origin.append(i)
         i += 1
-    return _drop_separators(chars, origin, text)
+    return _drop_separators("".join(chars), origin, text)
 
 
-def _drop_separators(chars: list[str], origin: list[int], source: str) -> Folded:
-    out: list[str] = []
-    out_origin: list[int] = []
-    i = 0
-    n = len(chars)
-    while i < n:
-        if _SEPARATOR.match(chars[i]) and out and _WORD_CHAR.match(out[-1]):
-            j = i
-            while j < n and _SEPARATOR.match(chars[j]):
-                j += 1
-            if j - i <= _MAX_SEPARATOR_RUN and j < n and _WORD_CHAR.match(chars[j]):
-                i = j
-                continue
-            out.extend(chars[i:j])
-            out_origin.extend(origin[i:j])
-            i = j
-            continue
-        out.append(chars[i])
-        out_origin.append(origin[i])
-        i += 1
-    return Folded("".join(out), tuple(out_origin), source)
+def _drop_separators(chars: str, origin: Sequence[int], source: str) -> Folded:
+    # A run of at most _MAX_SEPARATOR_RUN separators between two word characters is
+    # dropped (百 家 乐 -> 百家乐); longer runs and runs at a word's edge are text.
+    kept_text: list[str] = []
+    kept_origin: list[int] = []
+    last = 0
+    for m in _INSERTED_RUN.finditer(chars):
+        kept_text.append(chars[last : m.start()])
+        kept_origin.extend(origin[last : m.start()])
+        last = m.end()
+    if not last:
+        return Folded(chars, tuple(origin), source)
+    kept_text.append(chars[last:])
+    kept_origin.extend(origin[last:])
+    return Folded("".join(kept_text), tuple(kept_origin), source)
 
 
 def fold_term(term: str) -> str:

@@ -4,8 +4,8 @@ Every row belongs to a page through its first URL column (url, report_url, page_
 When two inputs hold the same page, the later fetch wins, and it wins with all its rows
 (report, cells, figures, flags, spam findings, attachments, versions), so a merged
 report never mixes two fetches. Rows that belong to no page (sites, crawl runs) are
-keyed by their primary key. Views, the search index and the coverage ledger are
-derived, and rebuilt once at the end.
+keyed by their primary key. The checks across years, the views, the search index and
+the coverage ledger are derived, and rebuilt once at the end.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from pipelines.crossyear import check_cross_year
 from warehouse.refresh import refresh_warehouse
 from warehouse.schema import migrations, open_db
 
@@ -45,6 +46,9 @@ def merge_warehouses(out: Database, inputs: Iterable[Path]) -> MergeResult:
     taken = []
     for path in inputs:
         taken.append((str(path), _merge_one(out, Path(path), tables)))
+    # Each worker saw only some years of an agency: the checks across years run again
+    # over the whole.
+    check_cross_year(out)
     refresh_warehouse(out)
     rows = tuple((t, out[t].count) for t in tables)
     return MergeResult(tuple(taken), rows)
@@ -77,8 +81,12 @@ def _merge_one(out: Database, path: Path, tables: list[str]) -> int:
     conn = out.conn
     conn.execute(f"attach database ? as {SOURCE}", [str(path)])
     try:
-        source = {r[0] for r in conn.execute(
-            f"select name from {SOURCE}.sqlite_master where type = 'table'")}
+        source = {
+            r[0]
+            for r in conn.execute(
+                f"select name from {SOURCE}.sqlite_master where type = 'table'"
+            )
+        }
         if "pages" not in source:
             raise MergeError(f"{path}: not a warehouse (no pages table)")
         with conn:
@@ -93,7 +101,9 @@ def _merge_one(out: Database, path: Path, tables: list[str]) -> int:
             for table in tables:
                 if table in source:
                     _merge_table(conn, table)
-            winners = conn.execute("select count(*) from temp.merge_winners").fetchone()[0]
+            winners = conn.execute(
+                "select count(*) from temp.merge_winners"
+            ).fetchone()[0]
     finally:
         conn.execute(f"detach database {SOURCE}")
     logger.info("merged %s: %d pages taken", path, winners)
@@ -107,15 +117,23 @@ def _merge_table(conn: sqlite3.Connection, table: str) -> None:
     listed = ", ".join(f'"{c}"' for c in columns)
     key = next((c for c in PAGE_KEYS if c in columns), None)
     if key is None:
-        conn.execute(f'insert or replace into main."{table}" ({listed}) '
-                     f'select {listed} from {SOURCE}."{table}"')
+        conn.execute(
+            f'insert or replace into main."{table}" ({listed}) '
+            f'select {listed} from {SOURCE}."{table}"'
+        )
         return
-    conn.execute(f'delete from main."{table}" where "{key}" in (select url from temp.merge_winners)')
-    conn.execute(f'insert or replace into main."{table}" ({listed}) select {listed} '
-                 f'from {SOURCE}."{table}" where "{key}" in (select url from temp.merge_winners)')
+    conn.execute(
+        f'delete from main."{table}" where "{key}" in (select url from temp.merge_winners)'
+    )
+    conn.execute(
+        f'insert or replace into main."{table}" ({listed}) select {listed} '
+        f'from {SOURCE}."{table}" where "{key}" in (select url from temp.merge_winners)'
+    )
     # Rows of pages the input does not hold itself are kept where the output has none.
-    conn.execute(f'insert or ignore into main."{table}" ({listed}) select {listed} '
-                 f'from {SOURCE}."{table}" where "{key}" not in (select url from {SOURCE}.pages)')
+    conn.execute(
+        f'insert or ignore into main."{table}" ({listed}) select {listed} '
+        f'from {SOURCE}."{table}" where "{key}" not in (select url from {SOURCE}.pages)'
+    )
 
 
 def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:

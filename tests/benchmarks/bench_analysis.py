@@ -1,6 +1,6 @@
 """Analysis speed per core: the full stage chain against plain lxml.html.fromstring on the same bytes.
 
-    python -m tests.benchmarks.bench_analysis /tmp/bench-mirror
+python -m tests.benchmarks.bench_analysis /tmp/bench-mirror
 """
 
 from __future__ import annotations
@@ -31,12 +31,20 @@ def devset_pages() -> list[dict]:
     pages = []
     for line in labels.read_text(encoding="utf-8").splitlines():
         label = json.loads(line)
-        path = DEVSET / "pages" / label["file"] if "file" in label else None
+        path = DEVSET / label["file"] if "file" in label else None
         if path is None or not path.is_file():
             continue
         kind = "text/html" if path.suffix == ".html" else "text/plain"
-        pages.append({"url": label.get("url"), "body": path.read_bytes(), "content_type": kind,
-                      "kind": "report", "fetched_at": FETCHED_AT, "site": "devset"})
+        pages.append(
+            {
+                "url": label.get("url"),
+                "body": path.read_bytes(),
+                "content_type": kind,
+                "kind": "report",
+                "fetched_at": FETCHED_AT,
+                "site": "devset",
+            }
+        )
     return pages
 
 
@@ -48,8 +56,16 @@ def mirror_pages(mirror_dir: Path, limit: int) -> list[dict]:
         if entry["kind"] != "report":
             continue
         body = (mirror_dir / "sites" / entry["url"].split("://", 1)[1]).read_bytes()
-        pages.append({"url": entry["url"], "body": body, "content_type": "text/html; charset=UTF-8",
-                      "kind": "report", "fetched_at": FETCHED_AT, "site": entry["site"]})
+        pages.append(
+            {
+                "url": entry["url"],
+                "body": body,
+                "content_type": "text/html; charset=UTF-8",
+                "kind": "report",
+                "fetched_at": FETCHED_AT,
+                "site": entry["site"],
+            }
+        )
         if len(pages) >= limit:
             break
     return pages
@@ -85,7 +101,10 @@ def profile(pages: list[dict], top: int = 25) -> str:
 def bench_analysis(mirror_dir: Path, limit: int = 500) -> dict:
     """Reports/s of the chain and of lxml over the devset and the mirror's reports; the profile."""
     results = {}
-    for name, pages in (("devset", devset_pages()), ("mirror", mirror_pages(mirror_dir, limit))):
+    for name, pages in (
+        ("devset", devset_pages()),
+        ("mirror", mirror_pages(mirror_dir, limit)),
+    ):
         if not pages:
             continue
         chain = full_chain()
@@ -93,9 +112,12 @@ def bench_analysis(mirror_dir: Path, limit: int = 500) -> dict:
             chain(page)  # lexicons, gazetteer and regexes loaded before timing
         full = rate(pages, full_chain())
         floor = rate(pages, lambda page: lxml.html.fromstring(page["body"]))
-        results[name] = {"pages": len(pages), "full_pipeline_per_s": round(full, 1),
-                         "lxml_fromstring_per_s": round(floor, 1),
-                         "share_of_floor": round(full / floor, 4)}
+        results[name] = {
+            "pages": len(pages),
+            "full_pipeline_per_s": round(full, 1),
+            "lxml_fromstring_per_s": round(floor, 1),
+            "share_of_floor": round(full / floor, 4),
+        }
     sample = mirror_pages(mirror_dir, 150) or devset_pages()
     results["profile_top"] = profile(sample)
     results["target_per_s"] = 200
@@ -103,7 +125,9 @@ def bench_analysis(mirror_dir: Path, limit: int = 500) -> dict:
 
 
 if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/nianbao-bench-mirror")
+    folder = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/nianbao-bench-mirror")
+    )
     result = bench_analysis(folder)
     print(result.pop("profile_top"))
     print(json.dumps(result, indent=1))

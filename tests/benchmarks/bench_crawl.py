@@ -1,6 +1,6 @@
 """Crawl speed and memory: the large mirror crawled with every stage, with none, and `scrapy bench`.
 
-    python -m tests.benchmarks.bench_crawl /tmp/bench-mirror
+python -m tests.benchmarks.bench_crawl /tmp/bench-mirror
 """
 
 from __future__ import annotations
@@ -57,22 +57,47 @@ def flatness(samples: list[tuple[float, int]]) -> dict[str, float]:
     def at(share: float) -> float:
         return next(rss for t, rss in samples if t >= share * end) / 2**20
 
-    marks = {f"rss_{int(s * 100)}pct_mib": round(at(s), 1) for s in (0.25, 0.5, 0.75, 1.0)}
-    marks["growth_second_half_mib"] = round(marks["rss_100pct_mib"] - marks["rss_50pct_mib"], 1)
+    marks = {
+        f"rss_{int(s * 100)}pct_mib": round(at(s), 1) for s in (0.25, 0.5, 0.75, 1.0)
+    }
+    marks["growth_second_half_mib"] = round(
+        marks["rss_100pct_mib"] - marks["rss_50pct_mib"], 1
+    )
     return marks
 
 
 def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
     """One crawl of the large mirror; its rate, stats and memory."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "gansu_reports", "-a", "years=2021-2024",
-               "-s", f"MIRROR={mirror_url}", "-s", f"NIANBAO_REGISTRY={registry}",
-               "-s", f"WAREHOUSE_DB={db}", *FAST, "-s", "CONCURRENT_REQUESTS=32", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "gansu_reports",
+        "-a",
+        "years=2021-2024",
+        "-s",
+        f"MIRROR={mirror_url}",
+        "-s",
+        f"NIANBAO_REGISTRY={registry}",
+        "-s",
+        f"WAREHOUSE_DB={db}",
+        *FAST,
+        "-s",
+        "CONCURRENT_REQUESTS=32",
+        *extra,
+    ]
     log = db.parent / f"{db.stem}.log"
     samples: list[tuple[float, int]] = []
     started = time.monotonic()
     with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         sampler = threading.Thread(target=_sample, args=(process, samples))
         sampler.start()
         process.wait()
@@ -97,14 +122,32 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
 def scrapy_bench(seconds: int = 20) -> dict:
     """`scrapy bench` (Scrapy's own local server and link-following spider), run outside the project."""
     with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run([sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
-                                 "-s", "LOG_LEVEL=INFO"],
-                                cwd=folder, capture_output=True, text=True, timeout=seconds + 120)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "bench",
+                "-s",
+                f"CLOSESPIDER_TIMEOUT={seconds}",
+                "-s",
+                "LOG_LEVEL=INFO",
+            ],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 120,
+            check=False,
+        )
     stats = crawl_stats(result.stderr)
     elapsed = stats.get("elapsed_time_seconds", 0)
     responses = stats.get("downloader/response_count", 0)
-    return {"exit_code": result.returncode, "responses": int(responses), "elapsed_s": round(elapsed, 1),
-            "pages_per_s": round(responses / elapsed, 1) if elapsed else 0}
+    return {
+        "exit_code": result.returncode,
+        "responses": int(responses),
+        "elapsed_s": round(elapsed, 1),
+        "pages_per_s": round(responses / elapsed, 1) if elapsed else 0,
+    }
 
 
 def bench_crawl(mirror_dir: Path, sites: int = 52, per_site: int = 100) -> dict:
@@ -113,28 +156,58 @@ def bench_crawl(mirror_dir: Path, sites: int = 52, per_site: int = 100) -> dict:
         generate(mirror_dir, sites, per_site)
     summary = json.loads((mirror_dir / "summary.json").read_text(encoding="utf-8"))
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "tests.mirror.server", "--port", str(port),
-                               "--root", str(mirror_dir / "sites")], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.mirror.server",
+            "--port",
+            str(port),
+            "--root",
+            str(mirror_dir / "sites"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_http(url + "/__mirror__/log")
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
             full = run_crawl(url, mirror_dir / "registry.yaml", work / "full.db")
-            bare = run_crawl(url, mirror_dir / "registry.yaml", work / "bare.db", "-s", "ITEM_PIPELINES={}")
+            bare = run_crawl(
+                url,
+                mirror_dir / "registry.yaml",
+                work / "bare.db",
+                "-s",
+                "ITEM_PIPELINES={}",
+            )
             for run in (full, bare):
-                run["log_tail"] = Path(run.pop("log")).read_text(errors="replace")[-1500:] \
-                    if run["exit_code"] else ""
+                run["log_tail"] = (
+                    Path(run.pop("log")).read_text(errors="replace")[-1500:]
+                    if run["exit_code"]
+                    else ""
+                )
     finally:
         server.terminate()
         server.wait(timeout=10)
     reference = scrapy_bench()
     ratio = full["pages_per_s"] / bare["pages_per_s"] if bare["pages_per_s"] else 0
-    return {"mirror": summary, "full_pipeline": full, "no_pipeline": bare, "scrapy_bench": reference,
-            "full_vs_none": round(ratio, 3), "target_full_vs_none": 0.8}
+    return {
+        "mirror": summary,
+        "full_pipeline": full,
+        "no_pipeline": bare,
+        "scrapy_bench": reference,
+        "full_vs_none": round(ratio, 3),
+        "target_full_vs_none": 0.8,
+    }
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.gettempdir()) / "nianbao-bench-mirror"
+    target = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(tempfile.gettempdir()) / "nianbao-bench-mirror"
+    )
     print(json.dumps(bench_crawl(target), ensure_ascii=False, indent=1))

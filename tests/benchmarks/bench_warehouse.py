@@ -1,6 +1,6 @@
 """Warehouse speed: insert rate, and Datasette latency over real HTTP on a 1,000,000-report database.
 
-    python -m tests.benchmarks.bench_warehouse /tmp/bench-1m.db --reports 1000000
+python -m tests.benchmarks.bench_warehouse /tmp/bench-1m.db --reports 1000000
 """
 
 from __future__ import annotations
@@ -27,12 +27,48 @@ from warehouse.store import store_page, store_sites
 from warehouse.views import create_views
 
 ROOT = Path(__file__).resolve().parents[2]
-CITIES = ("兰州市", "嘉峪关市", "金昌市", "白银市", "天水市", "武威市", "张掖市", "平凉市", "酒泉市",
-          "庆阳市", "定西市", "陇南市", "临夏回族自治州", "甘南藏族自治州")
-DEPARTMENTS = ("人民政府办公室", "民政局", "教育局", "财政局", "公安局", "司法局", "自然资源局",
-               "生态环境局", "交通运输局", "卫生健康局", "审计局", "统计局", "水务局", "商务局")
-DENIED = ("state_secret", "law_prohibited", "security_stability", "third_party_rights",
-          "internal_affairs", "process_info", "enforcement_file", "admin_query")
+CITIES = (
+    "兰州市",
+    "嘉峪关市",
+    "金昌市",
+    "白银市",
+    "天水市",
+    "武威市",
+    "张掖市",
+    "平凉市",
+    "酒泉市",
+    "庆阳市",
+    "定西市",
+    "陇南市",
+    "临夏回族自治州",
+    "甘南藏族自治州",
+)
+DEPARTMENTS = (
+    "人民政府办公室",
+    "民政局",
+    "教育局",
+    "财政局",
+    "公安局",
+    "司法局",
+    "自然资源局",
+    "生态环境局",
+    "交通运输局",
+    "卫生健康局",
+    "审计局",
+    "统计局",
+    "水务局",
+    "商务局",
+)
+DENIED = (
+    "state_secret",
+    "law_prohibited",
+    "security_stability",
+    "third_party_rights",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "admin_query",
+)
 TIMED = 15  # requests per URL (after one warm-up)
 
 
@@ -64,16 +100,30 @@ def _report_rows(n: int, rng: random.Random):
         spam = int(i % 97 == 0)
         figures = {c: float(rng.randint(0, 300)) for c in headline}
         yield {
-            "url": url, "site": f"s{i % 500}", "title": f"{agency}{year}年政府信息公开工作年度报告",
-            "agency": agency, "province": "甘肃省", "city": city, "county": county,
-            "division_code": f"62{i % 14:02d}00", "report_year": year,
-            "publish_date": f"{year + 1}-01-{1 + i % 28:02d}", "scope": "agency",
-            "format_version": "gov2021" if year >= 2021 else "gov2019", "sections": "[]",
-            **figures, "cell_count": 10, "is_spam": spam, "spam_score": float(spam),
-            "spam_kinds": '["gambling_lexicon"]' if spam else "[]", "source_kind": "official",
+            "url": url,
+            "site": f"s{i % 500}",
+            "title": f"{agency}{year}年政府信息公开工作年度报告",
+            "agency": agency,
+            "province": "甘肃省",
+            "city": city,
+            "county": county,
+            "division_code": f"62{i % 14:02d}00",
+            "report_year": year,
+            "publish_date": f"{year + 1}-01-{1 + i % 28:02d}",
+            "scope": "agency",
+            "format_version": "gov2021" if year >= 2021 else "gov2019",
+            "sections": "[]",
+            **figures,
+            "cell_count": 10,
+            "is_spam": spam,
+            "spam_score": float(spam),
+            "spam_kinds": '["gambling_lexicon"]' if spam else "[]",
+            "source_kind": "official",
             "quality_count": int(i % 31 == 0),
             "quality_codes": '["REQUESTS_OUTCOME_SUM"]' if i % 31 == 0 else "[]",
-            "list_title": None, "list_date": None, "fetched_at": "2026-11-01T00:00:00+00:00",
+            "list_title": None,
+            "list_date": None,
+            "fetched_at": "2026-11-01T00:00:00+00:00",
             "sha256": f"{i:064x}",
             "text": f"{agency}{year}年政府信息公开工作年度报告。本年度收到行政复议申请{i % 5}件，{DEPARTMENTS[i % 14]}工作稳步推进。",
         }
@@ -88,30 +138,65 @@ def generate(path: Path, reports: int, seed: int = 7) -> dict:
     conn = db.conn
     timings = {}
     started = time.perf_counter()
-    conn.executemany("insert into sites (id, name, level, platform, status) values (?, ?, 'county', 'p5_trs', 'inferred')",
-                     [(f"s{i}", f"站点{i}") for i in range(500)])
+    conn.executemany(
+        "insert into sites (id, name, level, platform, status) values (?, ?, 'county', 'p5_trs', 'inferred')",
+        [(f"s{i}", f"站点{i}") for i in range(500)],
+    )
     columns = None
     batch: list[dict] = []
 
     def flush() -> None:
         marks = ", ".join("?" * len(columns))
-        conn.executemany(f"insert into reports ({', '.join(columns)}) values ({marks})",
-                         [tuple(r[c] for c in columns) for r in batch])
-        conn.executemany("insert into pages (url, site, kind, status, fetched_at, sha256) values (?, ?, 'report', 200, ?, ?)",
-                         [(r["url"], r["site"], r["fetched_at"], r["sha256"]) for r in batch])
+        conn.executemany(
+            f"insert into reports ({', '.join(columns)}) values ({marks})",
+            [tuple(r[c] for c in columns) for r in batch],
+        )
+        conn.executemany(
+            "insert into pages (url, site, kind, status, fetched_at, sha256) values (?, ?, 'report', 200, ?, ?)",
+            [(r["url"], r["site"], r["fetched_at"], r["sha256"]) for r in batch],
+        )
         cells = []
         for r in batch:
             cells.append((r["url"], "requests.new.total", r["requests_new_total"]))
-            cells.append((r["url"], "requests.outcome.granted.total", r["requests_granted_total"]))
+            cells.append(
+                (
+                    r["url"],
+                    "requests.outcome.granted.total",
+                    r["requests_granted_total"],
+                )
+            )
             for reason in DENIED:
-                cells.append((r["url"], f"requests.outcome.denied.{reason}.total", float(rng.randint(0, 3))))
-        conn.executemany("insert into report_cells (report_url, field, value) values (?, ?, ?)", cells)
-        flags = [(r["url"], 0, "REQUESTS_OUTCOME_SUM", "outcomes do not add up",
-                  '{"identity": "REQUESTS_OUTCOME_SUM", "scope": "column total", "expected": 10, "found": 9}')
-                 for r in batch if r["quality_count"]]
+                cells.append(
+                    (
+                        r["url"],
+                        f"requests.outcome.denied.{reason}.total",
+                        float(rng.randint(0, 3)),
+                    )
+                )
+        conn.executemany(
+            "insert into report_cells (report_url, field, value) values (?, ?, ?)",
+            cells,
+        )
+        flags = [
+            (
+                r["url"],
+                0,
+                "REQUESTS_OUTCOME_SUM",
+                "outcomes do not add up",
+                '{"identity": "REQUESTS_OUTCOME_SUM", "scope": "column total", "expected": 10, "found": 9}',
+            )
+            for r in batch
+            if r["quality_count"]
+        ]
         conn.executemany("insert into quality_flags values (?, ?, ?, ?, ?)", flags)
-        spam = [(r["url"], 0, r["site"], "gambling_lexicon", "澳门赌场", 0, 4, None) for r in batch if r["is_spam"]]
-        conn.executemany("insert into spam_findings values (?, ?, ?, ?, ?, ?, ?, ?)", spam)
+        spam = [
+            (r["url"], 0, r["site"], "gambling_lexicon", "澳门赌场", 0, 4, None)
+            for r in batch
+            if r["is_spam"]
+        ]
+        conn.executemany(
+            "insert into spam_findings values (?, ?, ?, ?, ?, ?, ?, ?)", spam
+        )
         batch.clear()
 
     with conn:
@@ -131,9 +216,11 @@ def generate(path: Path, reports: int, seed: int = 7) -> dict:
     started = time.perf_counter()
     # The coverage ledger as build_coverage would write it (sites x agencies x years).
     db["coverage"].drop(ignore=True)
-    conn.execute("create table coverage as select site, agency, report_year, count(*) as reports, "
-                 "'found' as status, 0 as published_late, 0 as tables_missing, 0 as attachment_only "
-                 "from reports group by site, agency, report_year")
+    conn.execute(
+        "create table coverage as select site, agency, report_year, count(*) as reports, "
+        "'found' as status, 0 as published_late, 0 as tables_missing, 0 as attachment_only "
+        "from reports group by site, agency, report_year"
+    )
     conn.commit()
     timings["coverage_s"] = round(time.perf_counter() - started, 1)
     db.close()
@@ -153,8 +240,11 @@ def latency(url: str, n: int = TIMED) -> dict:
         if i:
             times.append((time.perf_counter() - started) * 1000)
     times.sort()
-    result = {"median_ms": round(statistics.median(times), 1),
-              "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1), "status": status}
+    result = {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+        "status": status,
+    }
     if url.split("?")[0].endswith(".json"):
         try:
             data = json.loads(body)
@@ -171,8 +261,11 @@ QUERIES = {
     "facet by city": "/{db}/reports.json?_facet=city&_size=0",
     "Chinese search 民政": "/{db}/reports.json?_search=" + quote("民政"),
     "canned search?q=复议": "/{db}/search.json?q=" + quote("复议"),
-    "canned county_departments": "/{db}/county_departments.json?city=" + quote("定西市")
-        + "&county=" + quote("定西1县") + "&year=2023",
+    "canned county_departments": "/{db}/county_departments.json?city="
+    + quote("定西市")
+    + "&county="
+    + quote("定西1县")
+    + "&year=2023",
     "canned agency_years": "/{db}/agency_years.json?agency=" + quote("定西1县民政局"),
     "canned refusals_by_reason": "/{db}/refusals_by_reason.json",
     "canned identity_failures_by_agency": "/{db}/identity_failures_by_agency.json",
@@ -186,12 +279,20 @@ def serve_and_measure(path: Path) -> dict:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
     with open(path.parent / "datasette-bench.log", "w") as log:
-        process = subprocess.Popen(datasette_command(str(path), "127.0.0.1", port), cwd=ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            datasette_command(str(path), "127.0.0.1", port),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         try:
             wait_for_http(f"http://127.0.0.1:{port}/-/versions.json", timeout=180)
             base = f"http://127.0.0.1:{port}"
-            return {name: latency(base + q.format(db=path.stem)) for name, q in QUERIES.items()}
+            return {
+                name: latency(base + q.format(db=path.stem))
+                for name, q in QUERIES.items()
+            }
         finally:
             process.terminate()
             process.wait(timeout=20)
@@ -211,6 +312,14 @@ def bench_warehouse(path: Path, reports: int = 1_000_000) -> dict:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/nianbao-bench/reports.db")
-    count = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--reports" else 1_000_000
+    target = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path("/tmp/nianbao-bench/reports.db")
+    )
+    count = (
+        int(sys.argv[3])
+        if len(sys.argv) > 3 and sys.argv[2] == "--reports"
+        else 1_000_000
+    )
     print(json.dumps(bench_warehouse(target, count), ensure_ascii=False, indent=1))

@@ -28,10 +28,31 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 DIVISIONS = ROOT / "pipelines" / "data" / "gazetteer_divisions.tsv"
 DEPARTMENTS = (
-    "人民政府办公室", "发展和改革局", "教育局", "科学技术局", "工业和信息化局", "公安局", "民政局",
-    "司法局", "财政局", "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局",
-    "交通运输局", "水务局", "农业农村局", "商务局", "文化和旅游局", "卫生健康局", "退役军人事务局",
-    "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局",
+    "人民政府办公室",
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水务局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康局",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
 )
 YEARS = (2024, 2023, 2022, 2021)
 SPAM_EVERY = 37  # one report in 37 carries injected spam, of these kinds in turn
@@ -60,7 +81,9 @@ def counties(count: int) -> list[County]:
         hosts.add(host)
         found.append(County(code, name, host))
     if len(found) < count:
-        raise ValueError(f"only {len(found)} Gansu counties in the gazetteer, {count} asked")
+        raise ValueError(
+            f"only {len(found)} Gansu counties in the gazetteer, {count} asked"
+        )
     return found[:count]
 
 
@@ -69,7 +92,10 @@ def plan_items(county: County, per_site: int, offset: int) -> list[dict]:
     items = []
     for i in range(per_site):
         year = YEARS[i // len(DEPARTMENTS) % len(YEARS)]
-        item = {"agency": f"{county.name}{DEPARTMENTS[i % len(DEPARTMENTS)]}", "year": year}
+        item = {
+            "agency": f"{county.name}{DEPARTMENTS[i % len(DEPARTMENTS)]}",
+            "year": year,
+        }
         if (offset + i) % SPAM_EVERY == SPAM_EVERY - 1:
             item["spam"] = SPAM_KINDS[(offset + i) // SPAM_EVERY % len(SPAM_KINDS)]
         items.append(item)
@@ -82,8 +108,14 @@ def build(sites: int, per_site: int) -> tuple[Output, list[dict]]:
     for n, county in enumerate(counties(sites)):
         site_id = f"c{county.code}"
         platform = "P4" if n % 2 == 0 else "P5"
-        site = Site(site_id, county.host, f"{county.name}人民政府", platform,
-                    f"陇ICP备{county.code}号", f"{county.code}0001")
+        site = Site(
+            site_id,
+            county.host,
+            f"{county.name}人民政府",
+            platform,
+            f"陇ICP备{county.code}号",
+            f"{county.code}0001",
+        )
         items = plan_items(county, per_site, n * per_site)
         if platform == "P4":
             portals.build_tianshui(out, site, {"items": items})
@@ -91,14 +123,26 @@ def build(sites: int, per_site: int) -> tuple[Output, list[dict]]:
         else:
             columns = {str(y): [it for it in items if it["year"] == y] for y in YEARS}
             portals.build_zhangye(out, site, {"columns": columns})
-            index = [{"url": f"https://{county.host}/zyszfxxgk/szfxxgknb/{{year}}nnb/bmgknb_{{year}}/",
-                      "since": min(YEARS)}]
+            index = [
+                {
+                    "url": f"https://{county.host}/zyszfxxgk/szfxxgknb/{{year}}nnb/bmgknb_{{year}}/",
+                    "since": min(YEARS),
+                }
+            ]
         out.put(site, "/index.html", portals.home(site))
-        registry.append({
-            "id": site_id, "name": site.name, "level": "county", "division": county.code,
-            "hosts": [county.host], "platform": "p4_vsb" if platform == "P4" else "p5_trs",
-            "index": index, "status": "inferred", "evidence": "generated benchmark portal",
-        })
+        registry.append(
+            {
+                "id": site_id,
+                "name": site.name,
+                "level": "county",
+                "division": county.code,
+                "hosts": [county.host],
+                "platform": "p4_vsb" if platform == "P4" else "p5_trs",
+                "index": index,
+                "status": "inferred",
+                "evidence": "generated benchmark portal",
+            }
+        )
     out.manifest.sort(key=lambda e: e["url"])
     return out, registry
 
@@ -109,14 +153,25 @@ def generate(folder: Path, sites: int = 52, per_site: int = 100) -> dict:
     out, registry = build(sites, per_site)
     write(out, folder)
     (folder / "registry.yaml").write_text(
-        yaml.safe_dump({"province": "甘肃省", "sites": registry}, allow_unicode=True, sort_keys=False),
-        encoding="utf-8")
+        yaml.safe_dump(
+            {"province": "甘肃省", "sites": registry},
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        encoding="utf-8",
+    )
     kinds: dict[str, int] = {}
     for entry in out.manifest:
         kinds[entry["kind"]] = kinds.get(entry["kind"], 0) + 1
-    summary = {"sites": len(registry), "files": len(out.files), "kinds": kinds,
-               "bytes": sum(len(b) for b in out.files.values())}
-    (folder / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    summary = {
+        "sites": len(registry),
+        "files": len(out.files),
+        "kinds": kinds,
+        "bytes": sum(len(b) for b in out.files.values()),
+    }
+    (folder / "summary.json").write_text(
+        json.dumps(summary, indent=1) + "\n", encoding="utf-8"
+    )
     return summary
 
 

@@ -1,6 +1,6 @@
 """`make bench`: every figure of tests/benchmarks/README.md, written to results.json and results.md.
 
-    python -m tests.benchmarks.run [--work /tmp/nianbao-bench] [--only crawl,analysis,warehouse]
+python -m tests.benchmarks.run [--work /tmp/nianbao-bench] [--only crawl,analysis,warehouse]
 """
 
 from __future__ import annotations
@@ -16,28 +16,82 @@ HERE = Path(__file__).resolve().parent
 
 
 def table(results: dict) -> str:
-    """The short Markdown table of the latest figures (README)."""
+    """The short Markdown table of the latest figures (README), earlier runs in brackets."""
     rows = ["| figure | measured | comparison / target |", "|---|---|---|"]
-    crawl = results.get("crawl")
-    if crawl:
-        full, bare, ref = crawl["full_pipeline"], crawl["no_pipeline"], crawl["scrapy_bench"]
-        rows += [
-            f"| crawl, every stage on ({crawl['mirror']['kinds'].get('report', 0)} reports, {crawl['mirror']['sites']} sites) | {full['pages_per_s']} pages/s | no pipelines {bare['pages_per_s']} pages/s ({crawl['full_vs_none']:.0%}; target ≥ 80%); `scrapy bench` {ref['pages_per_s']} pages/s |",
-            f"| crawl peak RSS | {full['peak_rss_mib']} MiB (no pipelines {bare['peak_rss_mib']} MiB) | growth over the second half: {full.get('growth_second_half_mib')} MiB |",
-        ]
-    analysis = results.get("analysis")
-    if analysis:
-        for name in ("devset", "mirror"):
-            if name in analysis:
-                a = analysis[name]
-                rows.append(f"| analysis, {name} ({a['pages']} pages), one core | {a['full_pipeline_per_s']} reports/s | lxml.html.fromstring {a['lxml_fromstring_per_s']}/s; target ≥ 200/s |")
-    warehouse = results.get("warehouse")
-    if warehouse:
-        rows.append(f"| warehouse insert (store_page, one transaction per report) | {warehouse['store_page_reports_per_s']} reports/s | bulk executemany {warehouse['generate']['bulk_reports_per_s']} reports/s |")
-        for name, figure in warehouse["latency"].items():
-            timed_out = f"; facets timed out: {', '.join(figure['facets_timed_out'])}" if figure.get("facets_timed_out") else ""
-            rows.append(f"| Datasette, {warehouse['reports']:,} reports: {name} | median {figure['median_ms']} ms, p95 {figure['p95_ms']} ms | target median < 200 ms{timed_out} |")
+    rows += _crawl_rows(results.get("crawl"))
+    rows += _analysis_rows(results.get("analysis"))
+    rows += _warehouse_rows(results.get("warehouse"))
     return "\n".join(rows) + "\n"
+
+
+def _crawl_rows(crawl: dict | None) -> list[str]:
+    if not crawl:
+        return []
+    full, bare, ref = (
+        crawl["full_pipeline"],
+        crawl["no_pipeline"],
+        crawl["scrapy_bench"],
+    )
+    before = crawl.get("full_pipeline_before_stage_fixes", {}).get("pages_per_s")
+    was = f" (before the stage fixes: {before})" if before else ""
+    mirror = crawl["mirror"]
+    marks = ", ".join(f"{full.get(f'rss_{p}pct_mib')}" for p in (25, 50, 75, 100))
+    return [
+        (
+            f"| crawl, every stage on ({mirror['kinds'].get('report', 0)} reports, "
+            f"{mirror['sites']} sites, {full['responses']} responses) | {full['pages_per_s']} "
+            f"pages/s{was} | no pipelines {bare['pages_per_s']} pages/s: "
+            f"{crawl['full_vs_none']:.0%} (target ≥ 80%); `scrapy bench` {ref['pages_per_s']} pages/s |"
+        ),
+        (
+            f"| crawl memory (RSS) | peak {full['peak_rss_mib']} MiB; at 25/50/75/100 % of the run "
+            f"{marks} MiB | no pipelines: peak {bare['peak_rss_mib']} MiB, "
+            f"{bare.get('growth_second_half_mib')} MiB growth over the second half |"
+        ),
+    ]
+
+
+def _analysis_rows(analysis: dict | None) -> list[str]:
+    if not analysis:
+        return []
+    before = analysis.get("before_stage_fixes", {})
+    rows = []
+    for name in ("devset", "mirror"):
+        if name in analysis:
+            a = analysis[name]
+            was = before.get(name, {}).get("full_pipeline_per_s")
+            was = f" (before the stage fixes: {was})" if was else ""
+            rows.append(
+                f"| analysis, {name} ({a['pages']} pages), one core | "
+                f"{a['full_pipeline_per_s']} reports/s{was} | lxml.html.fromstring "
+                f"{a['lxml_fromstring_per_s']}/s; target ≥ 200/s |"
+            )
+    return rows
+
+
+def _warehouse_rows(warehouse: dict | None) -> list[str]:
+    if not warehouse:
+        return []
+    rows = [
+        (
+            f"| warehouse insert | store_page {warehouse['store_page_reports_per_s']} reports/s "
+            f"(one transaction each, with cells) | bulk executemany "
+            f"{warehouse['generate']['bulk_reports_per_s']} reports/s |"
+        )
+    ]
+    before = warehouse.get("latency_before_indexes", {})
+    for name, figure in warehouse["latency"].items():
+        was = before.get(name, {}).get("median_ms")
+        was = f" (before the indexes: {was} ms)" if was else ""
+        limit = (
+            " (stopped at the 3 s SQL time limit)" if figure["status"] == 400 else ""
+        )
+        rows.append(
+            f"| Datasette, {warehouse['reports']:,} reports: {name} | median "
+            f"{figure['median_ms']} ms{limit}, p95 {figure['p95_ms']} ms{was} | "
+            f"target median < 200 ms |"
+        )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,30 +104,40 @@ def main(argv: list[str] | None = None) -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     mirror = args.work / "mirror"
     out = HERE / "results.json"
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
-               "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    for name in args.only.split(","):
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    for name in filter(None, args.only.split(",")):
         figures = {}
         if name == "crawl":
             from tests.benchmarks.bench_crawl import bench_crawl
+
             figures = bench_crawl(mirror)
         elif name == "analysis":
             from tests.benchmarks.bench_analysis import bench_analysis
             from tests.benchmarks.largemirror import generate
+
             if not (mirror / "registry.yaml").is_file():
                 generate(mirror)
             figures = bench_analysis(mirror, limit=300)
         elif name == "warehouse":
             from tests.benchmarks.bench_warehouse import bench_warehouse
+
             figures = bench_warehouse(args.work / "reports.db", args.reports)
         # Re-read before writing: each figure is kept until it is measured again.
         results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
         results.update({name: figures, "machine": machine})
-        out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        out.write_text(
+            json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
     results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     profile = results.get("analysis", {}).get("profile_top", "")
-    (HERE / "results.md").write_text(table(results) + ("\n```\n" + profile + "```\n" if profile else ""),
-                                     encoding="utf-8")
+    (HERE / "results.md").write_text(
+        table(results) + ("\n```\n" + profile + "```\n" if profile else ""),
+        encoding="utf-8",
+    )
     print(table(results))
 
 

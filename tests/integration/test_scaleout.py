@@ -21,8 +21,12 @@ def _redis_server() -> str:
     if found:
         return found
     if shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "redis-server"],
-                       capture_output=True, timeout=300, check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "redis-server"],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
     found = shutil.which("redis-server")
     if not found:
         pytest.skip("redis-server is not installed and apt-get could not install it")
@@ -35,9 +39,21 @@ def redis_url(tmp_path):
     pytest.importorskip("scrapy_redis", reason="scrapy-redis is not installed")
     port = free_port()
     process = subprocess.Popen(
-        [_redis_server(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            _redis_server(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     import redis
 
@@ -67,7 +83,9 @@ def _pages(db) -> int:
         return conn.execute("select count(*) from pages").fetchone()[0]
 
 
-def test_two_workers_on_one_queue_merge_to_the_single_crawl(mirror, crawled, redis_url, tmp_path):
+def test_two_workers_on_one_queue_merge_to_the_single_crawl(
+    mirror, crawled, redis_url, tmp_path
+):
     reference, _, _ = crawled
     sites = ",".join(sorted({p["site"] for p in load_manifest()}))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -75,12 +93,34 @@ def test_two_workers_on_one_queue_merge_to_the_single_crawl(mirror, crawled, red
     for n in (1, 2):
         folder = tmp_path / f"worker{n}"
         folder.mkdir()
-        command = [sys.executable, "-m", "scrapy", "crawl", "gansu_reports", "-a", f"site={sites}",
-                   "-s", f"MIRROR={mirror.base_url}", "-s", f"WAREHOUSE_DB={folder / 'reports.db'}",
-                   "-s", f"REDIS_URL={redis_url}", "-s", "SCALEOUT_IDLE_CLOSE=3", *FAST]
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "gansu_reports",
+            "-a",
+            f"site={sites}",
+            "-s",
+            f"MIRROR={mirror.base_url}",
+            "-s",
+            f"WAREHOUSE_DB={folder / 'reports.db'}",
+            "-s",
+            f"REDIS_URL={redis_url}",
+            "-s",
+            "SCALEOUT_IDLE_CLOSE=3",
+            *FAST,
+        ]
         log = open(folder / "crawl.log", "w")  # noqa: SIM115 (closed below)
-        workers.append((folder, log, subprocess.Popen(command, cwd=ROOT, stdout=log,
-                                                      stderr=subprocess.STDOUT, env=env)))
+        workers.append(
+            (
+                folder,
+                log,
+                subprocess.Popen(
+                    command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+                ),
+            )
+        )
     for folder, log, process in workers:
         code = process.wait(timeout=300)
         log.close()
@@ -90,7 +130,14 @@ def test_two_workers_on_one_queue_merge_to_the_single_crawl(mirror, crawled, red
     assert sum(_pages(db) for db in dbs) >= _pages(reference)
 
     merged = tmp_path / "merged.db"
-    result = subprocess.run([sys.executable, "-m", "warehouse", "merge", str(merged), *map(str, dbs)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "warehouse", "merge", str(merged), *map(str, dbs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert _content(merged) == _content(reference)

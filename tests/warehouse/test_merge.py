@@ -34,8 +34,10 @@ def test_two_halves_merge_to_the_whole(tmp_path, whole):
     first = build_warehouse(tmp_path / "a" / "reports.db", REPORTS[:3])
     second = build_warehouse(tmp_path / "b" / "reports.db", REPORTS[3:])
     first.close(), second.close()
-    result = merge_files(tmp_path / "merged.db", [tmp_path / "a" / "reports.db",
-                                                  tmp_path / "b" / "reports.db"])
+    result = merge_files(
+        tmp_path / "merged.db",
+        [tmp_path / "a" / "reports.db", tmp_path / "b" / "reports.db"],
+    )
     assert dict(result.rows)["reports"] == len(REPORTS)
     merged = open_db(tmp_path / "merged.db")
     dump = _dump(merged)
@@ -66,11 +68,16 @@ def test_the_later_fetch_wins_with_all_its_rows(tmp_path):
     # Order of the inputs does not matter: the later fetch wins either way.
     merge_files(out, [tmp_path / "new" / "reports.db", tmp_path / "old" / "reports.db"])
     db = open_db(out)
-    cells = dict(db.execute("select field, value from report_cells where report_url = ?",
-                            [url]).fetchall())
+    cells = dict(
+        db.execute(
+            "select field, value from report_cells where report_url = ?", [url]
+        ).fetchall()
+    )
     assert cells == {"requests.new.total": 99, "requests.outcome.granted.total": 99}
-    assert db.execute("select fetched_at from pages where url = ?", [url]).fetchone()[0] \
+    assert (
+        db.execute("select fetched_at from pages where url = ?", [url]).fetchone()[0]
         == "2026-11-20T00:00:00Z"
+    )
     db.close()
 
 
@@ -87,8 +94,15 @@ def test_cli_merge(tmp_path):
     build_warehouse(tmp_path / "a" / "reports.db", REPORTS[:2]).close()
     build_warehouse(tmp_path / "b" / "reports.db", REPORTS[2:]).close()
     out = tmp_path / "merged.db"
-    result = CliRunner().invoke(cli, ["merge", str(out), str(tmp_path / "a" / "reports.db"),
-                                      str(tmp_path / "b" / "reports.db")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "merge",
+            str(out),
+            str(tmp_path / "a" / "reports.db"),
+            str(tmp_path / "b" / "reports.db"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert f"{len(REPORTS)} reports" in result.output
     result = CliRunner().invoke(cli, ["merge", str(out), str(tmp_path / "nope.db")])
