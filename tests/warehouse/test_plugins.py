@@ -109,16 +109,16 @@ def test_report_rows_link_to_archive_and_source(served):
 def test_default_facets_include_region_year_spam_and_quality(served):
     ds, _ = served
     facets = _get(ds, "/reports/reports.json").json()["facet_results"]
-    assert {
-        "province",
-        "city",
-        "report_year",
-        "format_version",
-        "spam_kinds",
-        "quality_codes",
-    } <= set(facets)
-    kinds = {r["value"]: r["count"] for r in facets["spam_kinds"]["results"]}
-    assert kinds == {"gambling_lexicon": 1, "clone_domain": 1}
+    assert {"city", "report_year", "format_version", "is_spam"} <= set(facets)
+    spam = {r["value"]: r["count"] for r in facets["is_spam"]["results"]}
+    assert spam.get(1) == 2 and spam.get(0) == 5
+    kinds = _get(ds, "/reports/spam_findings.json").json()["facet_results"]["kind"]
+    assert {r["value"] for r in kinds["results"]} >= {"gambling_lexicon", "clone_domain"}
+    codes = _get(ds, "/reports/quality_flags.json").json()["facet_results"]
+    assert "code" in codes
+    arrays = _get(ds, "/reports/reports.json?_facet_array=spam_kinds").json()["facet_results"]
+    assert {r["value"]: r["count"] for r in arrays["spam_kinds"]["results"]} == {
+        "gambling_lexicon": 1, "clone_domain": 1}
 
 
 def test_csv_stream_of_every_row(served):
