@@ -21,21 +21,29 @@ from pipelines.chain import analyze_page, to_record
 TEXT_SUFFIXES = {".txt": "text/plain", ".text": "text/plain"}
 
 
-def analyze_file(path: Path, url: str | None = None, fetched_at: str | None = None,
-                 ocr: bool = True) -> dict:
-    """The analysis record of one saved page (HTML in any charset, plain text, or a document)."""
-    body = path.read_bytes()
-    content_type = TEXT_SUFFIXES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+def page_from_file(path: Path, url: str | None = None, fetched_at: str | None = None) -> dict:
+    """A page dict for a saved file, as the crawl would have made it."""
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
-    page = {
+    return {
         "url": url,
-        "body": body,
-        "content_type": content_type,
+        "body": path.read_bytes(),
+        "status": 200,
+        "headers": {},
+        "content_type": TEXT_SUFFIXES.get(path.suffix.lower())
+        or mimetypes.guess_type(path.name)[0],
         "kind": "report",
         "fetched_at": fetched_at or mtime.isoformat(timespec="seconds"),
         # The file name tells .wps from .doc and names formats the bytes leave open.
         "file_name": path.name,
+        "findings": [],
+        "attachments": [],
     }
+
+
+def analyze_file(path: Path, url: str | None = None, fetched_at: str | None = None,
+                 ocr: bool = True) -> dict:
+    """The analysis record of one saved page (HTML in any charset, plain text, or a document)."""
+    page = page_from_file(path, url, fetched_at)
     return {"file": str(path), **to_record(analyze_page(page, ocr=ocr))}
 
 

@@ -9,7 +9,6 @@ the crawl stored.
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.registry import load_registry
+from pipelines.analyze import page_from_file
 from pipelines.boilerplate import ChromeLearner
 from pipelines.chain import analyze_page
 from pipelines.crossyear import check_cross_year
@@ -28,7 +28,6 @@ from warehouse.store import finish_run, start_run, store_sites
 from warehouse.warc import count_pages, read_pages
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
-TEXT_TYPES = {".txt": "text/plain", ".text": "text/plain"}
 LOCAL_SITE = {"id": "local", "name": "本地导入 / imported files", "level": "department",
               "hosts": [], "platform": "generic", "status": "inferred", "render": 0,
               "evidence": "python -m warehouse import"}
@@ -45,23 +44,9 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
 
 
-def local_page(path: Path, url: str | None = None) -> dict[str, Any]:
-    """A page dict for a local file (HTML, text or a document), as the crawl would make."""
-    suffix = path.suffix.lower()
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
-    return {
-        "url": url or path.resolve().as_uri(),
-        "site": "local",
-        "kind": "report",
-        "body": path.read_bytes(),
-        "status": 200,
-        "headers": {},
-        "content_type": TEXT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0],
-        "fetched_at": stamp.isoformat(timespec="seconds"),
-        "file_name": path.name,
-        "findings": [],
-        "attachments": [],
-    }
+def local_page(path: Path) -> dict[str, Any]:
+    """A page dict for a local file, stored under its file URL and the "local" site."""
+    return {**page_from_file(path, path.resolve().as_uri()), "site": "local"}
 
 
 def pages_from(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
