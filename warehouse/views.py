@@ -51,6 +51,12 @@ def load_format(path: Path = FORMAT_FILE) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# Pivots of millions of cells are built once per refresh as tables (with these indexes)
+# instead of views: as a view, request_outcomes re-pivots ~10M cells on every query of a
+# million-report warehouse and its canned queries hit the SQL time limit.
+MATERIALIZED = {"request_outcomes": ("report_url", "city", "report_year")}
+
+
 def view_sql() -> dict[str, str]:
     """Every view's name and SELECT statement."""
     views = {
@@ -64,9 +70,11 @@ def create_views(db: Database) -> list[str]:
     """(Re)create every view and the comparability table; the names of the views."""
     rows = [c.__dict__ for c in field_comparability(db)]
     views = view_sql()
+    kinds = dict(db.execute("SELECT name, type FROM sqlite_master").fetchall())
     with db.conn:
         for name in views:
-            db.execute(f"DROP VIEW IF EXISTS [{name}]")
+            if kinds.get(name) in ("view", "table"):
+                db.execute(f"DROP {kinds[name].upper()} [{name}]")
         db["field_comparability"].drop(ignore=True)
         db["field_comparability"].create(
             {
@@ -80,7 +88,12 @@ def create_views(db: Database) -> list[str]:
         )
         db["field_comparability"].insert_all(rows)
         for name, select in views.items():
-            db.execute(f"CREATE VIEW [{name}] AS {select}")
+            if name in MATERIALIZED:
+                db.execute(f"CREATE TABLE [{name}] AS {select}")
+                for column in MATERIALIZED[name]:
+                    db.execute(f"CREATE INDEX [idx_{name}_{column}] ON [{name}] ([{column}])")
+            else:
+                db.execute(f"CREATE VIEW [{name}] AS {select}")
     logger.debug("created views %s", ", ".join(views))
     return list(views)
 

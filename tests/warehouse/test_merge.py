@@ -44,7 +44,7 @@ def test_two_halves_merge_to_the_whole(tmp_path, whole):
     expected = _dump(whole)
     # The attachment page is stored by both halves: it is there once.
     assert dump == expected
-    assert "request_outcomes" in merged.view_names()  # derived parts rebuilt
+    assert "request_outcomes" in merged.table_names()  # derived parts rebuilt
     merged.close()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.views import _expand, create_views, outcome_columns, view_sql
+from warehouse.views import MATERIALIZED, _expand, create_views, outcome_columns, view_sql
 
 MZ2021 = "https://www.dingxi.gov.cn/a/mz2021.html"
 MZ2022 = "https://www.dingxi.gov.cn/a/mz2022.html"
@@ -25,7 +25,8 @@ def _one(db, sql, *params):
 
 def test_every_view_is_created_and_queryable(db):
     for name in view_sql():
-        assert name in db.view_names()
+        expected = db.table_names() if name in MATERIALIZED else db.view_names()
+        assert name in expected
         db.execute(f"SELECT * FROM [{name}] LIMIT 1").fetchall()
 
 
