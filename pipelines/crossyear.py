@@ -12,6 +12,7 @@ from collections import defaultdict
 from sqlite_utils import Database
 
 from pipelines.validate import cross_year_flags
+from warehouse.refresh import refresh_warehouse
 
 CROSS_YEAR_CODES = ("REQ_CARRY_CHAIN", "ACTIVE_IN_FORCE_CHAIN")
 
@@ -63,3 +64,13 @@ def _recount(db: Database) -> None:
         "code), '[]') from (select distinct code from quality_flags q where q.report_url ="
         " reports.url order by code))"
     )
+
+
+def finish_warehouse(db: Database) -> int:
+    """After a crawl, rebuild or merge: cross-year checks, then views and search.
+
+    Returns the number of cross-year flags stored.
+    """
+    flags = check_cross_year(db)
+    refresh_warehouse(db)
+    return flags

@@ -7,7 +7,6 @@ a flag and is stored.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from pathlib import Path
@@ -16,11 +15,10 @@ from scrapy import signals
 
 from pipelines import chain
 from pipelines.boilerplate import ChromeLearner
-from pipelines.crossyear import check_cross_year
+from pipelines.crossyear import finish_warehouse
 from pipelines.persist import persist_item
 from warehouse.history import mark_gone
-from warehouse.refresh import refresh_warehouse
-from warehouse.runs import site_runs, summarize
+from warehouse.runs import site_runs, summarize, utc_now
 from warehouse.schema import open_db
 from warehouse.store import finish_run, start_run, store_sites
 from warehouse.warc import WarcArchive
@@ -162,7 +160,7 @@ class StorePipeline:
         self.db = open_db(self.db_path)
         store_sites(self.db, (s.as_row() for s in spider.sites))
         args = {"site": spider.site_arg, "years": spider.years_arg}
-        start_run(self.db, self.run_id, spider.name, args, _now())
+        start_run(self.db, self.run_id, spider.name, args, utc_now())
         self.warc = WarcArchive(self.raw_dir / "warc", self.run_id)
         logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
 
@@ -179,17 +177,13 @@ class StorePipeline:
         stats = self.crawler.stats
         if reason == "finished" and spider.years_arg is None:
             # Only a complete walk of a site can tell that a report is no longer listed.
-            gone = mark_gone(self.db, sites, self.run_id, _now())
+            gone = mark_gone(self.db, sites, self.run_id, utc_now())
             stats.set_value("nianbao/incremental/gone", gone)
         rows = site_runs(stats.get_stats(), self.run_id, sites)
-        finish_run(self.db, self.run_id, finished_at=_now(), reason=reason,
+        finish_run(self.db, self.run_id, finished_at=utc_now(), reason=reason,
                    stats=stats.get_stats(), summary=summarize(stats.get_stats(), self.db_path),
                    site_runs=rows)
-        stats.set_value("nianbao/quality/cross_year", check_cross_year(self.db))
-        refresh_warehouse(self.db)
+        stats.set_value("nianbao/quality/cross_year", finish_warehouse(self.db))
         self.warc.close()
         self.db.close()
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

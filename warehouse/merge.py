@@ -18,8 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from pipelines.crossyear import check_cross_year
-from warehouse.refresh import refresh_warehouse
+from pipelines.crossyear import finish_warehouse
 from warehouse.schema import migrations, open_db
 
 logger = logging.getLogger(__name__)
@@ -48,8 +47,7 @@ def merge_warehouses(out: Database, inputs: Iterable[Path]) -> MergeResult:
         taken.append((str(path), _merge_one(out, Path(path), tables)))
     # Each worker saw only some years of an agency: the checks across years run again
     # over the whole.
-    check_cross_year(out)
-    refresh_warehouse(out)
+    finish_warehouse(out)
     rows = tuple((t, out[t].count) for t in tables)
     return MergeResult(tuple(taken), rows)
 

@@ -8,7 +8,6 @@ the crawl stored.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,10 +18,9 @@ from crawler.registry import load_registry
 from pipelines.analyze import page_from_file
 from pipelines.boilerplate import ChromeLearner
 from pipelines.chain import analyze_page
-from pipelines.crossyear import check_cross_year
+from pipelines.crossyear import finish_warehouse
 from pipelines.persist import persist_item
-from warehouse.refresh import refresh_warehouse
-from warehouse.runs import summarize
+from warehouse.runs import summarize, utc_now
 from warehouse.schema import open_db
 from warehouse.store import finish_run, start_run, store_sites
 from warehouse.warc import count_pages, read_pages
@@ -70,7 +68,7 @@ def replay(db_path: Path, pages: Iterable[dict[str, Any]], *, raw_dir: Path | No
     db = open_db(db_path)
     raw_dir = raw_dir or db_path.parent / "raw"
     run_id = f"{command}-{uuid.uuid4().hex}"
-    start_run(db, run_id, command, {}, _now())
+    start_run(db, run_id, command, {}, utc_now())
     registry = {site.id: site for site in load_registry().sites}
     learner = ChromeLearner()
     outcomes: Counter = Counter()
@@ -83,14 +81,10 @@ def replay(db_path: Path, pages: Iterable[dict[str, Any]], *, raw_dir: Path | No
         item = analyze_page(page, learner.observe, ocr=ocr)
         outcomes[persist_item(db, raw_dir, item, run_id)] += 1
         progress(item)
-    check_cross_year(db)
     stats = {f"nianbao/{command}/{k}": v for k, v in outcomes.items()}
-    finish_run(db, run_id, finished_at=_now(), reason="finished", stats=stats,
+    finish_run(db, run_id, finished_at=utc_now(), reason="finished", stats=stats,
                summary=summarize(stats, str(db_path)))
-    refresh_warehouse(db)
+    finish_warehouse(db)
     db.close()
     return outcomes
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

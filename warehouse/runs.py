@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 COLUMNS = (
     ("index_pages", "index"),
     ("reports", "reports"),
@@ -64,3 +66,8 @@ def site_runs(stats: dict, run_id: str, site_ids: list[str]) -> list[dict]:
                   for key in ("index_pages", "reports", "attachments", "errors", "challenges")}
         rows.append({"run_id": run_id, "site": site, **counts, "health": site_health(counts)})
     return rows
+
+
+def utc_now() -> str:
+    """The time now in UTC, ISO 8601 to the second (run and page timestamps)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

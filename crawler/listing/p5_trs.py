@@ -14,9 +14,8 @@ from parsel import Selector
 from crawler.listing.entries import FollowUp, ListPage, read_entries
 
 ITEMS_CSS = "ul.list > li, .list-box li, .xxgk_list li"
-_COUNT = re.compile(
-    r"createPageHTML\(\s*(\d+)|var\s+countPage\s*=\s*(\d+)", re.I
-)
+_CALL = re.compile(r"createPageHTML\(\s*(\d+)", re.I)
+_DECLARED = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 _NAME = re.compile(r"createPageHTML\([^)]*?[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']\s*\)")
 
 
@@ -37,8 +36,5 @@ def parse(url: str, text: str, kind: str = "column") -> ListPage:
 
 def _count(text: str) -> int:
     # The variable declaration is what the call receives; prefer it when present.
-    declared = re.search(r"var\s+countPage\s*=\s*(\d+)", text)
-    if declared:
-        return int(declared.group(1))
-    match = _COUNT.search(text)
-    return int(next(g for g in match.groups() if g)) if match else 1
+    match = _DECLARED.search(text) or _CALL.search(text)
+    return int(match.group(1)) if match else 1
