@@ -6,10 +6,12 @@ adcodes; short forms (甘肃, 临夏州, 东乡县 for 东乡族自治县) are d
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipelines.charclass import char_class
 from pipelines.formats import DATA_DIR
 
 DIVISIONS_FILE = DATA_DIR / "gazetteer_divisions.tsv"
@@ -108,38 +110,69 @@ def short_names(division: Division) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _surface_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def _surface_index() -> tuple[
+    dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], re.Pattern[str]
+]:
     index: dict[str, list[str]] = {}
     for div in divisions().values():
         if div.name in _PLACEHOLDERS:
             continue
         for form in {div.name} | short_names(div):
             index.setdefault(form, []).append(div.code)
-    # Forms by their first character, longest first: a scan tries only the few forms
-    # that can start at a position (one regex alternation of ~8,000 names tried every
-    # form at every position, 9 ms a report).
-    by_first: dict[str, list[str]] = {}
+    # Every form has two characters or more (short_names keeps no shorter one). Forms
+    # by their first two characters, longest first; a regex finds in C the positions
+    # where a form's first character is followed by some form's second character, and
+    # only those few are tried (a scan by character in Python took 3 ms a report).
+    by_start: dict[str, list[str]] = {}
     for form in sorted(index, key=len, reverse=True):
-        by_first.setdefault(form[0], []).append(form)
-    return {k: tuple(v) for k, v in index.items()}, {k: tuple(v) for k, v in by_first.items()}
+        by_start.setdefault(form[:2], []).append(form)
+    starts = re.compile(
+        f"[{char_class(f[0] for f in index)}](?=[{char_class(f[1] for f in index)}])"
+    )
+    return (
+        {k: tuple(v) for k, v in index.items()},
+        {k: tuple(v) for k, v in by_start.items()},
+        starts,
+    )
 
 
 @lru_cache(maxsize=64)  # report.py looks up the same page text three times
 def find_places(text: str) -> tuple[tuple[str, tuple[str, ...], int], ...]:
-    """(surface, candidate codes, offset) of every division name in the text."""
-    index, by_first = _surface_index()
+    """(surface, candidate codes, offset) of every division name in the text.
+
+    No name holds a line break, so the text is read line by line: the lines of a
+    format's tables and of a site's pages recur from report to report.
+    """
     found = []
-    i, end = 0, len(text)
-    while i < end:
-        # Leftmost, then longest, never overlapping: what the alternation regex matched.
-        for form in by_first.get(text[i], ()):
-            if text.startswith(form, i):
-                found.append((form, index[form], i))
-                i += len(form)
-                break
-        else:
-            i += 1
+    offset = 0
+    for line in text.split("\n"):
+        places = _cached_line_places if len(line) <= _CACHED_LINE else _line_places
+        if in_line := places(line):
+            found.extend((form, codes, offset + i) for form, codes, i in in_line)
+        offset += len(line) + 1
     return tuple(found)
+
+
+def _line_places(line: str) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+    """Leftmost, then longest, never overlapping: what one alternation regex matched."""
+    index, by_start, starts = _surface_index()
+    found = []
+    end = 0
+    for match in starts.finditer(line):
+        i = match.start()
+        if i < end:
+            continue
+        for form in by_start.get(line[i : i + 2], ()):
+            if line.startswith(form, i):
+                found.append((form, index[form], i))
+                end = i + len(form)
+                break
+    return tuple(found)
+
+
+# Short lines keep their places (a page flattened to one long line is not kept).
+_CACHED_LINE = 300
+_cached_line_places = lru_cache(maxsize=4096)(_line_places)
 
 
 def mentions(text: str) -> tuple[PlaceMention, ...]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
 from pipelines.formats import DATA_DIR
+from pipelines.nfkc import nfkc
 
 AGENCY_FILE = DATA_DIR / "report_agency.json"
 DATES_FILE = DATA_DIR / "report_dates.json"
@@ -123,7 +123,7 @@ def title_parts(title: str | None) -> tuple[str | None, int | None]:
     """(subject, year) of a title such as 定西市民政局2021年政府信息公开工作年度报告."""
     if not title:
         return None, None
-    text = unicodedata.normalize("NFKC", title)
+    text = nfkc(title)
     match = TITLE_SUBJECT.search(text)
     if match and not _clean(match.group("subject")):
         match = YEAR_FIRST_TITLE.search(text)
@@ -249,7 +249,7 @@ def find_report_year(
     latest = int(publish_date[:4]) if publish_date else 9999
     if title_year and FIRST_YEAR <= title_year <= latest:
         return title_year, "title"
-    text = unicodedata.normalize("NFKC", "\n".join(lines))
+    text = nfkc("\n".join(lines))
     words = "|".join(_dates()["period_words"])
     match = re.search(rf"(?:{words})[^。]{{0,12}}?((?:19|20)\d{{2}})\s*年?\s*1\s*月\s*1\s*日", text)
     if match:

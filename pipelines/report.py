@@ -13,10 +13,17 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 import zhconv
+from zhconv import zhconv as zhconv_tables
 
+from pipelines.charclass import ASTRAL, char_class
 from pipelines.flags import Flag
-from pipelines.formats import detect_version, get_format, has_table_markers
-from pipelines.formats import normalize_label, version_by_year
+from pipelines.formats import (
+    detect_version,
+    get_format,
+    has_table_markers,
+    normalize_label,
+    version_by_year,
+)
 from pipelines.gazetteer import (
     PlaceMention,
     Region,
@@ -131,7 +138,47 @@ def _region(meta, text: str, url: str | None) -> Region:
 @lru_cache(maxsize=64)  # the same page text is simplified for metadata and for region
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified, for gazetteer look-ups (廣州 -> 广州)."""
-    return zhconv.convert(text, "zh-cn") if text else text
+    if not text or not _may_convert(text):
+        return text
+    return zhconv.convert(text, "zh-cn")
+
+
+def _may_convert(text: str) -> bool:
+    """Whether zhconv could change the text: it holds a word that zhconv's zh-cn table
+    maps to another. zhconv reads a text character by character in Python (2 ms a
+    report), and most reports are simplified already: it would give them back as
+    they were, since every word it matches in them maps to itself."""
+    singles, pair_starts, words = _convertible()
+    if singles.search(text):
+        return True
+    for match in pair_starts.finditer(text):
+        i = match.start()
+        if any(text.startswith(word, i) for word in words.get(text[i : i + 2], ())):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _convertible() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """What ``_may_convert`` looks for, from the words of the zh-cn table it changes.
+
+    ``singles``: a character changed on its own (開), or any character beyond the BMP
+    (a regex class tries astral characters one by one; those texts go to zhconv).
+    ``pair_starts``: where a longer word made of other characters (回覆, 公升) can
+    start, a first character of one followed by a second character of one; ``words``:
+    those words by their first two characters.
+    """
+    changed = [k for k, v in zhconv_tables.getdict("zh-cn").items() if k != v]
+    single = {k for k in changed if len(k) == 1}
+    longer = [k for k in changed if len(k) > 1 and not any(c in single for c in k)]
+    words: dict[str, list[str]] = {}
+    for word in longer:
+        words.setdefault(word[:2], []).append(word)
+    singles = re.compile(f"[{char_class(c for c in single if ord(c) <= 0xFFFF)}{ASTRAL}]")
+    pair_starts = re.compile(
+        f"[{char_class(k[0] for k in longer)}](?=[{char_class(k[1] for k in longer)}])"
+    )
+    return singles, pair_starts, {k: tuple(v) for k, v in words.items()}
 
 
 def _extraction_flags(meta, version, basis, sections, cells, normalized) -> tuple[Flag, ...]:

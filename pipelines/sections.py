@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.formats import DATA_DIR
+from pipelines.nfkc import nfkc
 
 SECTIONS_FILE = DATA_DIR / "report_sections.json"
 
@@ -30,10 +30,11 @@ class Section:
 
 
 @lru_cache(maxsize=1)
-def _heading_patterns() -> tuple[tuple[int, str, re.Pattern[str]], ...]:
+def _heading_patterns() -> tuple[re.Pattern[str], tuple[tuple[int, str, re.Pattern[str]], ...]]:
+    """The numeral every heading starts with, and each section's heading pattern."""
     spec = json.loads(SECTIONS_FILE.read_text(encoding="utf-8"))
     numeral = spec["numeral"]
-    return tuple(
+    return re.compile(numeral), tuple(
         (s["no"], s["id"], re.compile(rf"(?:^|[\s。|])\s*({numeral}\s*(?:{'|'.join(s['patterns'])}))"))
         for s in spec["sections"]
     )
@@ -43,14 +44,30 @@ def find_sections(lines: list[str]) -> tuple[Section, ...]:
     """Standard sections found, in text order; the first heading of each number wins."""
     found: dict[int, Section] = {}
     for number, line in enumerate(lines):
-        text = unicodedata.normalize("NFKC", line)
-        for no, sid, pattern in _heading_patterns():
-            if no in found:
-                continue
-            match = pattern.search(text)
-            if match:
-                found[no] = Section(no, sid, match.group(1), number, match.start(1))
+        headings = _cached_headings if len(line) <= _CACHED_LINE else _line_headings
+        for no, sid, heading, offset in headings(line):
+            if no not in found:
+                found[no] = Section(no, sid, heading, number, offset)
     return tuple(sorted(found.values(), key=lambda s: (s.line, s.offset)))
+
+
+def _line_headings(line: str) -> tuple[tuple[int, str, str, int], ...]:
+    """(number, id, heading, offset) of each section heading pattern found in a line."""
+    numeral, patterns = _heading_patterns()
+    text = nfkc(line)
+    if not numeral.search(text):
+        return ()  # most lines: the six patterns need not be tried
+    return tuple(
+        (no, sid, match.group(1), match.start(1))
+        for no, sid, pattern in patterns
+        if (match := pattern.search(text))
+    )
+
+
+# Table rows and stock sentences recur from report to report: short lines keep their
+# result (a page flattened to one line of 40,000 characters is not kept).
+_CACHED_LINE = 300
+_cached_headings = lru_cache(maxsize=4096)(_line_headings)
 
 
 def section_regions(
