@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+from pipelines.nfkc import nfkc
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_FILE = DATA_DIR / "annual-report-format.json"
@@ -22,6 +23,9 @@ VERSIONS_FILE = DATA_DIR / "report_versions.json"
 
 TABLE_VERSIONS = ("gov2019", "gov2021")
 _WHITESPACE = re.compile(r"\s+")
+# Strings up to this length (table cells, labels) have their normal form cached: the
+# same labels and numbers recur in every report. Whole texts are not kept.
+_CACHED_LABEL = 200
 
 
 @dataclass(frozen=True)
@@ -49,12 +53,31 @@ class Format:
 
     def spec(self, name: str) -> FieldSpec | None:
         """The spec of one field, or None when the version has no such field."""
-        return next((f for f in self.fields if f.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        """Field specs by name (the first of a name, as a scan in schema order finds)."""
+        by_name: dict[str, FieldSpec] = {}
+        for f in self.fields:
+            by_name.setdefault(f.name, f)
+        return by_name
 
 
 def normalize_label(text: str) -> str:
     """Fold width (NFKC) and drop all whitespace, so split labels match the template."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    if len(text) <= _CACHED_LABEL:
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    return _WHITESPACE.sub("", nfkc(text))
+
+
+@lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
 
 
 @lru_cache(maxsize=1)

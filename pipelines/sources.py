@@ -73,7 +73,7 @@ def combine_sources(
     ]
     ranked = sorted(attachments, key=lambda a: len(a.report.cells), reverse=True)
     if report.cells or not ranked or not ranked[0].report.cells:
-        cells = tuple(_with_method(c, page_document) for c in report.cells)
+        cells = _with_methods(report.cells, page_document)
         sources = _sources(cells, page_url, "page", page_document)
         flags = [*report.flags, *doc_flags, *_comparisons(report, attachments)]
         origin = "page" if report.cells else "none"
@@ -101,7 +101,7 @@ def _attachment_cells(ranked: Sequence[Attachment]) -> tuple[tuple[Cell, ...], t
     taken: set[str] = set()
     for attachment in ranked:
         new = [c for c in attachment.report.cells if c.field not in taken]
-        new = [_with_method(c, attachment.document) for c in new]
+        new = list(_with_methods(new, attachment.document))
         cells += new
         sources += _sources(new, attachment.url, "attachment", attachment.document)
         taken.update(c.field for c in new)
@@ -125,10 +125,14 @@ def _partial(report: Report) -> list[Flag]:
     ]  # fmt: skip
 
 
-def _with_method(cell: Cell, document: Document | None) -> Cell:
-    if document is not None and (cell.row, cell.col) in document.confidence:
-        return dataclasses.replace(cell, method="ocr")
-    return cell
+def _with_methods(cells: Sequence[Cell], document: Document | None) -> tuple[Cell, ...]:
+    """The cells, those read by OCR from the document marked so."""
+    if document is None or not document.confidence:
+        return tuple(cells)
+    return tuple(
+        dataclasses.replace(c, method="ocr") if (c.row, c.col) in document.confidence else c
+        for c in cells
+    )  # fmt: skip
 
 
 def _sources(

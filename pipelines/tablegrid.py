@@ -8,7 +8,8 @@ stream of tokens that remember their line and column, so a cell can be traced ba
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from pipelines.formats import load_labels, normalize_label
 
@@ -18,17 +19,20 @@ _NUMBER = re.compile(rf"^([-−–]?)(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?{_UNITS
 _RUN_SPLIT = re.compile(r"[ \t]+")
 # A CMS layout residue line such as "||||||" (seeds 000/002) carries no cells.
 _ONLY_PIPES = re.compile(r"^[|｜\s]*$")
+# Cells up to this length have their reading cached (numbers and labels recur across
+# reports); longer text, prose mostly, is read each time.
+_CACHED_CELL = 64
 
 
-@dataclass(frozen=True)
-class Token:
-    """One table cell as found in the text."""
+class Token(NamedTuple):
+    """One table cell as found in the text (a tuple: pages have hundreds of them)."""
 
     text: str
     line: int  # 0-based line number in the text
     col: int  # cell position in a pipe row, 0 for a plain line
     piped: bool  # came from a ``| … |`` row (blank cells exist only there)
     row: int  # running row number, one per text line
+    value: bool  # a cell value (number or blank marker) rather than a label: is_value()
 
     @property
     def norm(self) -> str:
@@ -38,6 +42,17 @@ class Token:
 
 def parse_value(raw: str) -> tuple[bool, int | float | None]:
     """Read a cell as a value: (is_value, number or None for a blank marker)."""
+    if len(raw) <= _CACHED_CELL:
+        return _parse_short(raw)
+    return _parse(raw)
+
+
+@lru_cache(maxsize=8192)
+def _parse_short(raw: str) -> tuple[bool, int | float | None]:
+    return _parse(raw)
+
+
+def _parse(raw: str) -> tuple[bool, int | float | None]:
     text = normalize_label(raw)
     if text in _blank_markers():
         return True, None
@@ -53,11 +68,14 @@ def parse_value(raw: str) -> tuple[bool, int | float | None]:
     return True, -value if sign else value
 
 
-def is_value(token: Token) -> bool:
-    """Whether a token is a cell value (number or blank marker) rather than a label."""
-    if token.text.strip() == "" and not token.piped:
+def is_value(text: str, piped: bool) -> bool:
+    """Whether a cell is a value (number or blank marker) rather than a label.
+
+    A blank cell is a value only in a pipe row: a blank line is nothing.
+    """
+    if not piped and not text.strip():
         return False
-    return parse_value(token.text)[0]
+    return parse_value(text)[0]
 
 
 def split_cells(line: str) -> list[str] | None:
@@ -81,17 +99,20 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
             continue
         cells = split_cells(line)
         if cells is not None and len(cells) > 1:
-            tokens.extend(Token(c, number, i, True, number) for i, c in enumerate(cells))
+            tokens.extend([Token(c, number, i, True, number, is_value(c, True))
+                           for i, c in enumerate(cells)])
             continue
         text = cells[0] if cells else line.strip()
         parts = _RUN_SPLIT.split(text)
         if len(parts) > 1 and all(parse_value(p)[0] and p for p in parts):
             # "0 0 0 1 1 ..." : a table row collapsed onto one line.
-            tokens.extend(Token(p, number, i, False, number) for i, p in enumerate(parts))
+            tokens.extend([Token(p, number, i, False, number, is_value(p, False))
+                           for i, p in enumerate(parts)])
         elif text:
-            tokens.append(Token(text, number, 0, False, number))
+            tokens.append(Token(text, number, 0, False, number, is_value(text, False)))
     return tokens
 
 
+@lru_cache(maxsize=1)
 def _blank_markers() -> frozenset[str]:
     return frozenset(load_labels()["blank_values"])

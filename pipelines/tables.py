@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from pipelines.formats import (
     all_field_names,
@@ -30,6 +31,8 @@ REVIEW_CELLS = 15
 # Row labels longer than this are prose, not table cells (湖北 labels with their local
 # explanations run to ~110 characters).
 MAX_LABEL = 160
+_FLAT_REVIEW_ROW = re.compile(r"\d{15}")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -56,19 +59,24 @@ def extract_tables(
     """
     allowed = _allowed_fields(version)
     cells: list[Cell] = []
+    whole: list[Token] | None = None  # tokens of the whole text, made once if needed
     for table, reader in (
         ("active", _active_cells),
         ("requests", _request_cells),
         ("review_litigation", _review_cells),
     ):
         start, end = regions.get(table, (0, len(lines)))
-        found = reader(tokenize(lines[start:end], start))
-        if not found and (start, end) != (0, len(lines)):
-            found = reader(tokenize(lines, 0))
+        found = []
+        if (start, end) != (0, len(lines)):
+            found = reader(tokenize(lines[start:end], start))
+        if not found:
+            whole = tokenize(lines, 0) if whole is None else whole
+            found = reader(whole)
         cells.extend(c for c in found if c.field in allowed)
     return tuple(_first_per_field(cells))
 
 
+@lru_cache(maxsize=4)
 def _allowed_fields(version: str | None) -> frozenset[str]:
     if version in ("gov2019", "gov2021"):
         return frozenset(get_format(version).names())
@@ -89,20 +97,52 @@ def _method(token: Token) -> str:
     return "pipe" if token.piped else "lines"
 
 
-def _match(patterns: list[str], norm: str) -> bool:
-    return any(re.search(p, norm) for p in patterns)
+@cache
+def _label_patterns(kind: str) -> tuple[tuple[dict[str, Any], tuple[re.Pattern[str], ...]], ...]:
+    """The entries of one label list of report_labels.json with their regexes compiled."""
+    return tuple(
+        (entry, tuple(re.compile(p) for p in entry["patterns"]))
+        for entry in load_labels()[kind]
+    )
+
+
+def _matches(kind: str, norm: str) -> tuple[dict[str, Any], ...]:
+    """The entries of label list ``kind`` that match a normalised label, in lexicon order."""
+    if len(norm) > MAX_LABEL:
+        return _search_labels(kind, norm)
+    return _cached_matches(kind, norm)
+
+
+def _search_labels(kind: str, norm: str) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        entry for entry, patterns in _label_patterns(kind)
+        if any(p.search(norm) for p in patterns)
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def _cached_matches(kind: str, norm: str) -> tuple[dict[str, Any], ...]:
+    # The same labels recur in every report: each is matched against the lexicon once.
+    return _search_labels(kind, norm)
+
+
+def _first_id(kind: str, norm: str) -> str | None:
+    """The id of the first entry of label list ``kind`` matching the label, if any."""
+    found = _matches(kind, norm)
+    return found[0]["id"] if found else None
 
 
 def _row_values(tokens: list[Token], i: int, limit: int) -> list[Token]:
     """Value tokens right after token i: same pipe row, or following plain lines."""
     label = tokens[i]
     out: list[Token] = []
-    for tok in tokens[i + 1 :]:
+    for k in range(i + 1, len(tokens)):
+        tok = tokens[k]
         if len(out) == limit:
             break
         if label.piped and tok.row != label.row:
             break
-        if tok.piped != label.piped or not is_value(tok):
+        if tok.piped != label.piped or not tok.value:
             break
         out.append(tok)
     return out
@@ -130,18 +170,11 @@ def _active_cells(tokens: list[Token]) -> list[Cell]:
 def _active_row(norm: str) -> str | None:
     if not norm or len(norm) > MAX_LABEL:
         return None
-    for row in load_labels()["active_rows"]:
-        if _match(row["patterns"], norm):
-            return row["id"]
-    return None
+    return _first_id("active_rows", norm)
 
 
 def _active_column(printed: str) -> str | None:
-    norm = normalize_label(printed)
-    for col in load_labels()["active_columns"]:
-        if _match(col["patterns"], norm):
-            return col["id"]
-    return None
+    return _first_id("active_columns", normalize_label(printed))
 
 
 def _active_header(tokens: list[Token], i: int) -> list[tuple[int, str]]:
@@ -150,18 +183,31 @@ def _active_header(tokens: list[Token], i: int) -> list[tuple[int, str]]:
     header: list[tuple[int, str]] = []
     if anchor.piped:
         previous = anchor.text
-        for tok in tokens[i + 1 :]:
+        for k in range(i + 1, len(tokens)):
+            tok = tokens[k]
             if tok.row != anchor.row:
                 break
             if tok.text and tok.text != previous and _active_column(tok.text):
                 header.append((tok.col - anchor.col, tok.text))
             previous = tok.text
         return header
-    for offset, tok in enumerate(tokens[i + 1 :], start=1):
+    for k in range(i + 1, len(tokens)):
+        tok = tokens[k]
         if tok.piped or _active_column(tok.text) is None:
             break
-        header.append((offset, tok.text))
+        header.append((k - i, tok.text))
     return header
+
+
+def _row_tokens(tokens: list[Token], i: int) -> list[Token]:
+    """The tokens of token i's row (tokenize keeps the tokens of a row together)."""
+    row = tokens[i].row
+    start, end = i, i + 1
+    while start > 0 and tokens[start - 1].row == row:
+        start -= 1
+    while end < len(tokens) and tokens[end].row == row:
+        end += 1
+    return tokens[start:end]
 
 
 def _active_row_cells(
@@ -169,14 +215,14 @@ def _active_row_cells(
 ) -> list[Cell]:
     label = tokens[i]
     if label.piped:
-        same_row = {t.col: t for t in tokens if t.row == label.row}
+        same_row = {t.col: t for t in _row_tokens(tokens, i)}
         picked = [(same_row.get(label.col + off), text) for off, text in header]
     else:
         values = _row_values(tokens, i, len(header) or 3)
         picked = list(zip(values, [text for _, text in header]))
     cells = []
     for tok, col_label in picked:
-        if tok is None or not is_value(tok):
+        if tok is None or not tok.value:
             continue
         col_id = _active_column(col_label)
         cells.append(
@@ -190,17 +236,19 @@ def _active_row_cells(
 
 
 def _request_cells(tokens: list[Token]) -> list[Cell]:
-    groups = load_labels()["requests_groups"]
     context: str | None = None
     seen_groups: set[str] = set()
     columns = _request_column_labels(tokens)
     cells: list[Cell] = []
     for i, tok in enumerate(tokens):
-        norm = tok.norm
-        if is_value(tok) or not norm or len(norm) > MAX_LABEL:
+        if tok.value:
             continue
-        values = _row_values(tokens, i, REQUEST_COLUMNS)
-        path = _request_row(norm, context, seen_groups) if values else None
+        norm = tok.norm
+        if not norm or len(norm) > MAX_LABEL:
+            continue
+        path = _request_row(norm, context, seen_groups)
+        values = _row_values(tokens, i, REQUEST_COLUMNS) if path else []
+        path = path if values else None
         if path and len(values) == REQUEST_COLUMNS:
             cells.extend(
                 Cell(f"{path}.{col_id}", parse_value(v.text)[1], v.text, "requests",
@@ -210,7 +258,7 @@ def _request_cells(tokens: list[Token]) -> list[Cell]:
             continue
         if path:
             logger.debug("request row %r has %d values, not read", tok.text, len(values))
-        group = next((g["id"] for g in groups if _match(g["patterns"], norm)), None)
+        group = _first_id("requests_groups", norm)
         if group:
             context = group
             seen_groups.add(group)
@@ -218,9 +266,7 @@ def _request_cells(tokens: list[Token]) -> list[Cell]:
 
 
 def _request_row(norm: str, context: str | None, seen_groups: set[str]) -> str | None:
-    for row in load_labels()["requests_rows"]:
-        if not _match(row["patterns"], norm):
-            continue
+    for row in _matches("requests_rows", norm):
         if "group" in row and row["group"] != context:
             continue
         if "after_group" in row and row["after_group"] not in seen_groups:
@@ -233,14 +279,14 @@ def _request_column_labels(tokens: list[Token]) -> list[tuple[str, str]]:
     """(column id, printed label) in template order; printed from the header if found."""
     spec = load_schema()["versions"]["gov2021"]["tables"]["requests"]["columns"]
     printed = {c["id"]: c["label"] for c in spec}
-    patterns = load_labels()["requests_columns"]
-    texts = [t.text for t in tokens[:200] if not is_value(t)]
+    texts = [t.text for t in tokens[:200] if not t.value]
     found: dict[str, str] = {}
     for j, text in enumerate(texts):
+        if len(found) == len(_label_patterns("requests_columns")):
+            break  # every column has its printed label: later text changes nothing
         for pair in (text, f"{text} {texts[j + 1]}" if j + 1 < len(texts) else text):
-            norm = re.sub(r"\s+", "", pair)
-            for col in patterns:
-                if col["id"] not in found and _match(col["patterns"], norm):
+            for col in _matches("requests_columns", _SPACES.sub("", pair)):
+                if col["id"] not in found:
                     found[col["id"]] = pair
     return [(c["id"], found.get(c["id"], printed[c["id"]])) for c in spec]
 
@@ -270,11 +316,12 @@ def _review_cells(tokens: list[Token]) -> list[Cell]:
         return []
     for i in range(start, len(tokens)):
         tok = tokens[i]
-        if re.fullmatch(r"\d{15}", tok.norm):
+        if _FLAT_REVIEW_ROW.fullmatch(tok.norm):
             # 15 single-digit cells run together when a table is flattened to text.
-            digits = [Token(d, tok.line, n, False, tok.row) for n, d in enumerate(tok.norm)]
+            digits = [Token(d, tok.line, n, False, tok.row, is_value(d, False))
+                      for n, d in enumerate(tok.norm)]
             return _review_from(digits, "digits")
-        if not is_value(tok):
+        if not tok.value:
             continue
         run = [tok] + _row_values(tokens, i, REVIEW_CELLS - 1)
         if len(run) == REVIEW_CELLS:

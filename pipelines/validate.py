@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipelines.flags import Flag
 from pipelines.formats import get_format, load_schema
@@ -24,6 +25,19 @@ logger = logging.getLogger(__name__)
 # A foreign place must be named this often before a report is called a copy: one
 # mention is usually a comparison or a visit, three 安庆 in a 阜新 report is not.
 FOREIGN_MIN_MENTIONS = 2
+
+
+class Balance(NamedTuple):
+    """One instance of an identity: the lhs cells sum to the rhs cells."""
+
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    scope: str
+    cells: frozenset[str]  # lhs and rhs together
+
+
+def _term(lhs: tuple[str, ...], rhs: tuple[str, ...], scope: str) -> Balance:
+    return Balance(lhs, rhs, scope, frozenset(lhs + rhs))
 
 
 def validate_report(report: Report, previous: Report | None = None) -> tuple[Flag, ...]:
@@ -40,7 +54,7 @@ def validate_report(report: Report, previous: Report | None = None) -> tuple[Fla
         spec = get_format(version)
         for identity in spec.identities:
             flags.extend(_check_identity(identity, fields))
-        flags.extend(_negative_counts(report, spec))
+        flags.extend(_negative_counts(report, version))
     flags.extend(_foreign_places(report))
     if previous is not None:
         if not (report.report_year and previous.report_year
@@ -49,30 +63,32 @@ def validate_report(report: Report, previous: Report | None = None) -> tuple[Fla
     return tuple(flags)
 
 
-def _request_columns() -> list[str]:
+@lru_cache(maxsize=1)
+def _request_columns() -> tuple[str, ...]:
     spec = load_schema()["versions"]["gov2021"]["tables"]["requests"]
-    return [c["id"] for c in spec["columns"]]
+    return tuple(c["id"] for c in spec["columns"])
 
 
-def _balance(
-    code: str, lhs: list[str], rhs: list[str], fields: dict[str, Any], scope: str
-) -> Flag | None:
-    if not all(name in fields for name in lhs + rhs):
+def _balance(code: str, term: Balance, fields: dict[str, Any]) -> Flag | None:
+    if not term.cells <= fields.keys():
         return None  # not read (truncated page, partial table): nothing to check
-    left_values = [fields[n] for n in lhs]
-    right_values = [fields[n] for n in rhs]
-    if all(v is None for v in left_values) or all(v is None for v in right_values):
+    left_values = [fields[n] for n in term.lhs]
+    right_values = [fields[n] for n in term.rhs]
+    if left_values.count(None) == len(left_values):
+        return None  # nothing of it printed
+    if right_values.count(None) == len(right_values):
         return None
-    expected = sum(v or 0 for v in left_values)
-    found = sum(v or 0 for v in right_values)
+    expected = sum(filter(None, left_values))  # blanks read as 0
+    found = sum(filter(None, right_values))
     if abs(expected - found) < 1e-6:
         return None
+    lhs, rhs = list(term.lhs), list(term.rhs)
     return Flag(
         code,
-        f"{code} fails for {scope}: {expected} != {found}",
+        f"{code} fails for {term.scope}: {expected} != {found}",
         {
             "identity": code,
-            "scope": scope,
+            "scope": term.scope,
             "cells": {n: fields[n] for n in lhs + rhs},
             "lhs": lhs,
             "rhs": rhs,
@@ -84,36 +100,67 @@ def _balance(
 
 def _check_identity(identity: dict[str, Any], fields: dict[str, Any]) -> list[Flag]:
     code = identity["id"]
-    flags: list[Flag | None] = []
     if code in ("REQ_COLUMN_BALANCE", "REQ_OUTCOME_TOTAL"):
-        for c in _request_columns():
-            flags.append(
-                _balance(code, [f"{r}.{c}" for r in identity["lhs"]],
-                         [f"{r}.{c}" for r in identity["rhs"]], fields, f"column {c}")
-            )  # fmt: skip
+        terms = _column_terms(tuple(identity["lhs"]), tuple(identity["rhs"]))
     elif code == "REQ_ROW_TOTAL":
-        rows = sorted({n.rsplit(".", 1)[0] for n in fields if n.startswith("requests.")})
-        for row in rows:
-            flags.append(
-                _balance(code, [f"{row}.total"], [f"{row}.{c}" for c in identity["rhs"]],
-                         fields, row)
-            )  # fmt: skip
+        rhs = tuple(identity["rhs"])
+        terms = tuple(_row_term(row, rhs) for row in _request_rows(frozenset(fields)))
     elif code == "RL_BLOCK_TOTAL":
-        rl = load_schema()["versions"]["gov2021"]["tables"]["review_litigation"]
-        for block in (b["id"] for b in rl["blocks"]):
-            base = f"review_litigation.{block}"
-            flags.append(
-                _balance(code, [f"{base}.total"], [f"{base}.{c}" for c in identity["rhs"]],
-                         fields, block)
-            )  # fmt: skip
+        terms = _block_terms(tuple(identity["rhs"]))
+    else:
+        return []
+    flags = (_balance(code, term, fields) for term in terms)
     return [f for f in flags if f is not None]
 
 
-def _negative_counts(report: Report, spec: Any) -> list[Flag]:
+# The cell names of each identity instance, built once: the schema does not change.
+
+
+@lru_cache(maxsize=16)
+def _column_terms(lhs_rows: tuple[str, ...], rhs_rows: tuple[str, ...]) -> tuple[Balance, ...]:
+    """Per request column c: the lhs rows' c cells against the rhs rows' c cells."""
+    return tuple(
+        _term(tuple(f"{r}.{c}" for r in lhs_rows), tuple(f"{r}.{c}" for r in rhs_rows),
+              f"column {c}")
+        for c in _request_columns()
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _row_term(row: str, columns: tuple[str, ...]) -> Balance:
+    """A request row's total against its columns."""
+    return _term((f"{row}.total",), tuple(f"{row}.{c}" for c in columns), row)
+
+
+@lru_cache(maxsize=64)
+def _request_rows(names: frozenset[str]) -> tuple[str, ...]:
+    """The request rows among some field names, sorted (most reports name the same set)."""
+    return tuple(sorted({n.rsplit(".", 1)[0] for n in names if n.startswith("requests.")}))
+
+
+@lru_cache(maxsize=16)
+def _block_terms(columns: tuple[str, ...]) -> tuple[Balance, ...]:
+    """Per review/litigation block: its total against its columns."""
+    rl = load_schema()["versions"]["gov2021"]["tables"]["review_litigation"]
+    terms = []
+    for block in (b["id"] for b in rl["blocks"]):
+        base = f"review_litigation.{block}"
+        terms.append(_term((f"{base}.total",), tuple(f"{base}.{c}" for c in columns), block))
+    return tuple(terms)
+
+
+@lru_cache(maxsize=4)
+def _count_fields(version: str) -> frozenset[str]:
+    """The fields of a format version typed as counts."""
+    spec = get_format(version)
+    return frozenset(n for n in spec.names() if spec.spec(n).type == "count")
+
+
+def _negative_counts(report: Report, version: str) -> list[Flag]:
+    counts = _count_fields(version)
     bad = {}
     for cell in report.cells:
-        field = spec.spec(cell.field)
-        if field is None or cell.value is None or field.type != "count":
+        if cell.value is None or cell.field not in counts:
             continue
         if cell.value < 0 or not float(cell.value).is_integer():
             bad[cell.field] = cell.value
