@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.htmltext import space_runs
 from pipelines.spam_lexicon import has_strong_terms
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,10 @@ DEFAULT_MIN_PAGES = 3
 # Chrome lines are short; a long repeated line is a disclaimer or a report sentence.
 MAX_CHROME_LINE = 200
 _EDGES = " \t|｜[]【】"
-_TOKEN_SPLIT = re.compile(r"[\s|｜/\[\]【】()（）·:：,，、]+")
-_SPACES = re.compile(r"\s+")
+_LINE_EDGES = _EDGES + "\r\n"
+_TOKEN = re.compile(r"[^\s|｜/\[\]【】()（）·:：,，、]+")  # a word between separators
+_SPACES = space_runs(r"\s")
+_LINE_SPACES = space_runs(r"[^\S\n]")  # within lines of a text
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,14 @@ class Cleaned:
 
 @dataclass(frozen=True)
 class Rules:
-    """Compiled single-page chrome rules."""
+    """Compiled single-page chrome rules; each list of patterns is one regex (any of them)."""
 
-    chrome_lines: tuple[re.Pattern, ...]
+    chrome_lines: re.Pattern
     chrome_tokens: frozenset[str]
     footer: re.Pattern
     footer_max: int
-    residue: tuple[re.Pattern, ...]
-    protect: tuple[re.Pattern, ...]
+    residue: re.Pattern
+    protect: re.Pattern
     headings: frozenset[str]
 
 
@@ -68,14 +71,26 @@ def load_rules() -> Rules:
     """Load boilerplate_rules.yaml and the format schema's headings once."""
     d = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     return Rules(
-        tuple(re.compile(p, re.I) for p in d["chrome_lines"]),
+        _any_of(d["chrome_lines"], re.I),
         frozenset(str(t).lower() for t in d["chrome_tokens"]),
         re.compile(d["footer_markers"]),
         int(d["footer_max_chars"]),
-        tuple(re.compile(p) for p in d["residue_lines"]),
-        tuple(re.compile(p) for p in d["protect"]),
+        _any_of(d["residue_lines"]),
+        _any_of(d["protect"]),
         _schema_headings(),
     )
+
+
+def _any_of(patterns: list[str], flags: int = 0) -> re.Pattern:
+    """One regex that matches (search, fullmatch) where any of the patterns does.
+
+    One pass instead of one per pattern. The patterns must not capture: in one regex
+    their groups would be renumbered under any backreference.
+    """
+    for p in patterns:
+        if re.compile(p, flags).groups:
+            raise ValueError(f"{RULES_FILE.name}: use (?:...), not a capturing group: {p!r}")
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 def _schema_headings() -> frozenset[str]:
@@ -98,20 +113,23 @@ def _schema_headings() -> frozenset[str]:
 
 
 def _key(line: str) -> str:
-    return _SPACES.sub(" ", line.strip(_EDGES + "\r\n")).strip(_EDGES)
+    return _SPACES.sub(" ", line.strip(_LINE_EDGES)).strip(_EDGES)
 
 
 def _is_table_row(line: str) -> bool:
     stripped = line.strip()
     if not stripped.startswith("|"):
         return False
-    return sum(1 for cell in stripped.strip("|").split("|") if cell.strip()) >= 2
+    return sum(map(bool, map(str.strip, stripped.strip("|").split("|")))) >= 2
 
 
 def is_protected(line: str) -> bool:
     """Return True for report content that must survive: headings, table rows, report sentences."""
-    key = _key(line)
-    return _is_structure(line, key) or any(rx.search(key) for rx in load_rules().protect)
+    return _is_protected(line, _key(line))
+
+
+def _is_protected(line: str, key: str) -> bool:
+    return _is_structure(line, key) or load_rules().protect.search(key) is not None
 
 
 def _is_structure(line: str, key: str) -> bool:
@@ -122,22 +140,30 @@ def _is_structure(line: str, key: str) -> bool:
 
 
 def _all_chrome_tokens(key: str) -> bool:
-    tokens = [t for t in _TOKEN_SPLIT.split(key.lower()) if t]
-    return bool(tokens) and all(t in load_rules().chrome_tokens for t in tokens)
+    chrome_tokens = load_rules().chrome_tokens
+    seen = False
+    for token in _TOKEN.finditer(key.lower()):
+        if token.group() not in chrome_tokens:
+            return False
+        seen = True
+    return seen
 
 
 def _certain_chrome(key: str) -> bool:
     # Breadcrumbs, editor lines and login notices are chrome even when they name
     # 政府信息公开 (首页>政府信息公开>政府信息公开年报>2022).
-    return bool(key) and any(rx.fullmatch(key) for rx in load_rules().chrome_lines)
+    return bool(key) and load_rules().chrome_lines.fullmatch(key) is not None
 
 
 def is_rule_chrome(line: str) -> bool:
     """Return True when a line seen alone is chrome by the rules (nav, share, print, footer, residue)."""
+    return _is_rule_chrome(line, _key(line))
+
+
+def _is_rule_chrome(line: str, key: str) -> bool:
     rules = load_rules()
-    if any(rx.fullmatch(line.strip()) for rx in rules.residue):
+    if rules.residue.fullmatch(line.strip()):
         return True
-    key = _key(line)
     if not key:
         return False
     if _certain_chrome(key) or _all_chrome_tokens(key):
@@ -160,27 +186,38 @@ def learn_chrome(texts: Iterable[str], min_share: float = DEFAULT_MIN_SHARE,
             continue
         pages += 1
         counts.update(_page_keys(text))
+    return _chrome_from_counts(counts, pages, min_share, min_pages)
+
+
+def _chrome_from_counts(counts: Mapping[str, int], pages: int,
+                        min_share: float = DEFAULT_MIN_SHARE,
+                        min_pages: int = DEFAULT_MIN_PAGES) -> Chrome:
+    """The chrome of ``pages`` pages whose line keys were counted in ``counts``."""
     if pages == 0:
         return Chrome(frozenset(), 0)
     needed = max(min_pages, min_share * pages)
-    lines = frozenset(
-        key for key, n in counts.items()
-        if n >= needed and len(key) <= MAX_CHROME_LINE
-        and not is_protected(key) and not has_strong_terms(key)
-    )
+    lines = frozenset(key for key, n in counts.items() if n >= needed and _may_be_chrome(key))
     logger.debug("learned %d chrome lines from %d pages", len(lines), pages)
     return Chrome(lines, pages)
 
 
-@lru_cache(maxsize=256)  # a few learners' windows (ChromeLearner.WINDOW pages each)
+@lru_cache(maxsize=16384)  # asked again of a site's repeated lines on each of its pages
+def _may_be_chrome(key: str) -> bool:
+    return len(key) <= MAX_CHROME_LINE and not is_protected(key) and not has_strong_terms(key)
+
+
 def _page_keys(text: str) -> frozenset[str]:
-    # The learner re-counts its whole window on every page: each text's keys are
-    # worked out once, not once per page that follows it (7 s of 50 on 300 reports).
-    return frozenset(k for k in map(_key, _lines(text)) if k)
+    return frozenset(filter(None, _line_keys(text)[1]))
 
 
-def _lines(text: str) -> list[str]:
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+@lru_cache(maxsize=2)  # the learner, then the stripper, read the same page text
+def _line_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The lines of a text and the _key of each, worked out on the whole text at once."""
+    # _key strips the edges before collapsing spaces; collapsing first gives the same
+    # key, since a run of spaces becomes " ", itself an edge character.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    keys = _LINE_SPACES.sub(" ", text).split("\n")
+    return tuple(text.split("\n")), tuple(key.strip(_EDGES) for key in keys)
 
 
 def strip_boilerplate(text: str, chrome: Chrome | None = None) -> Cleaned:
@@ -195,36 +232,35 @@ def strip_boilerplate(text: str, chrome: Chrome | None = None) -> Cleaned:
     kept: list[str] = []
     removed: list[str] = []
     learned = chrome.lines if isinstance(chrome, Chrome) else frozenset()
-    lines = _lines(text)
+    lines, keys = _line_keys(text)
     for i, line in enumerate(lines):
-        if _is_chrome(line, learned) or _residue_edge(lines, i):
+        if _is_chrome(line, keys[i], learned) or _residue_edge(lines, i):
             removed.append(line)
             continue
         kept.append(_trim_residue(line, removed))
     return Cleaned("\n".join(kept), tuple(removed))
 
 
-def _is_chrome(line: str, learned: frozenset[str]) -> bool:
-    key = _key(line)
+def _is_chrome(line: str, key: str, learned: frozenset[str]) -> bool:
     if not line.strip():
         return False  # blank lines are structure, not chrome
-    if has_strong_terms(line):
+    if _is_structure(line, key):
         return False
-    if _certain_chrome(key) and not _is_structure(line, key):
-        return True
-    if is_protected(line):
+    if not _certain_chrome(key) and (load_rules().protect.search(key)
+                                     or not (key in learned or _is_rule_chrome(line, key))):
         return False
-    return key in learned or is_rule_chrome(line)
+    # Lines with spam terms stay for the spam stage (asked last: the costliest check).
+    return not has_strong_terms(line)
 
 
-def _residue_edge(lines: list[str], i: int) -> bool:
+def _residue_edge(lines: tuple[str, ...], i: int) -> bool:
     # A lone "|" is a cell separator in one-cell-per-line tables (devset 055) and is
     # kept; next to a run of pipes it is layout residue (seeds 000, 002).
     if lines[i].strip() != "|":
         return False
     residue = load_rules().residue
     neighbours = [lines[j].strip() for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-    return any(n != "|" and any(rx.fullmatch(n) for rx in residue) for n in neighbours)
+    return any(n != "|" and residue.fullmatch(n) for n in neighbours)
 
 
 def _trim_residue(line: str, removed: list[str]) -> str:
@@ -250,15 +286,28 @@ class ChromeLearner:
 
     def __init__(self, window: int = WINDOW) -> None:
         self.window = window
-        self.recent: dict[str, deque[str]] = {}
+        self.recent: dict[str, deque[frozenset[str]]] = {}  # line keys of each page
+        self.counts: dict[str, Counter[str]] = {}  # pages of the window with each key
         self.chrome: dict[str, Chrome] = {}
 
     def observe(self, page: Mapping[str, Any]) -> Chrome | None:
-        """Learn from a decoded page (an HTML one) and return its site's chrome."""
+        """Learn from a decoded page (an HTML one) and return its site's chrome.
+
+        The same as ``learn_chrome`` over the site's last ``window`` texts, with the
+        counts kept up to date page by page instead of recounted.
+        """
         site = page.get("site") or ""
         decoded = page.get("decoded")
         if decoded is not None and decoded.kind == "html":
-            texts = self.recent.setdefault(site, deque(maxlen=self.window))
-            texts.append(decoded.text)
-            self.chrome[site] = learn_chrome(texts)
+            recent = self.recent.setdefault(site, deque())
+            counts = self.counts.setdefault(site, Counter())
+            keys = _page_keys(decoded.text)
+            recent.append(keys)
+            counts.update(keys)
+            while len(recent) > self.window:
+                for key in recent.popleft():
+                    counts[key] -= 1
+                    if not counts[key]:
+                        del counts[key]
+            self.chrome[site] = _chrome_from_counts(counts, len(recent))
         return self.chrome.get(site)

@@ -12,7 +12,6 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
-import lxml.html
 from lxml import etree
 from w3lib.encoding import (
     html_body_declared_encoding,
@@ -21,7 +20,7 @@ from w3lib.encoding import (
 )
 
 from pipelines.flags import Flag
-from pipelines.htmltext import html_to_text, normalize_line, text_to_lines
+from pipelines.htmltext import html_to_text, normalize_line, parse_document, text_to_lines
 
 # Leading bytes of the attachment formats reports come in.
 MAGIC = (
@@ -40,6 +39,8 @@ META_NAMES = (
 )  # fmt: skip
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|div|p|table)\b", re.I)
 _TEXT_TYPES = ("text/plain", "text/csv")
+_TITLES = etree.XPath("//title/text()")
+_NAMED_METAS = etree.XPath("//meta[@name][@content]")
 # Share of the non-ASCII characters that must decode to U+FFFD before a UTF-8 reading is
 # doubted: GBK text read as UTF-8 fails on nearly every character, a UTF-8 page with a
 # stray byte on a handful.
@@ -167,14 +168,14 @@ def _detect(body: bytes) -> str | None:
 def read_head(markup: str) -> tuple[str | None, dict[str, str]]:
     """The <title> and the named <meta> tags of an HTML page."""
     try:
-        root = lxml.html.document_fromstring(markup)
+        root = parse_document(markup)
     except (etree.ParserError, ValueError):
         return None, {}
-    titles = root.xpath("//title/text()")
+    titles = _TITLES(root)
     title = normalize_line(titles[0]) if titles else None
     wanted = {name.lower(): name for name in META_NAMES}
     meta: dict[str, str] = {}
-    for node in root.xpath("//meta[@name][@content]"):
+    for node in _NAMED_METAS(root):
         name = wanted.get(node.get("name", "").lower())
         if name and name not in meta:
             meta[name] = normalize_line(node.get("content", ""))

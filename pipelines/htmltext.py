@@ -7,8 +7,8 @@ text pages alike (see pipelines/__init__.py for the contract).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-import lxml.html
 from lxml import etree
 
 DROPPED_TAGS = frozenset(
@@ -32,7 +32,25 @@ MAX_SPAN = 100
 # every later stage would crawl through it. Rows past the budget are left out.
 MAX_TABLE_CELLS = 20_000
 
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+
+def space_runs(space: str) -> re.Pattern:
+    """The runs of ``space`` (a character class) to replace by one " " to collapse them.
+
+    The same result as replacing every ``space+``, without rewriting the many single
+    spaces already right; opening with the class lets the regex engine skip ahead.
+    """
+    return re.compile(rf"{space}(?:(?<! )|(?={space})){space}*")
+
+
+_SPACES = space_runs(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]")
+_TAGS = re.compile(r"<[^>]+>")
+_SPAN = re.compile(r"\s*(\d+)")
+# lxml.html's parser with lxml's own element classes: the same tree, without the
+# Python-level class lookup lxml.html runs for every element it hands out.
+_PARSER = etree.HTMLParser()
+# Documents kept parsed: decode reads a page's markup twice, the spam stage once more
+# (and a cloaking probe's markup in between).
+PARSED_DOCUMENTS = 4
 
 
 def normalize_line(text: str) -> str:
@@ -42,8 +60,24 @@ def normalize_line(text: str) -> str:
 
 def text_to_lines(text: str) -> str:
     """Normalise a plain-text page: unify newlines, collapse spaces, drop empty lines."""
-    lines = (normalize_line(line) for line in re.split(r"\r\n|\r|\n", text))
-    return "\n".join(line for line in lines if line)
+    # normalize_line on every line, done on the whole text at once: no run of spaces
+    # crosses a newline once \r is one.
+    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
+
+
+@lru_cache(maxsize=PARSED_DOCUMENTS)
+def parse_document(markup: str) -> etree._Element:
+    """The root of decoded HTML as ``lxml.html.document_fromstring`` parses it, shared.
+
+    Every stage reading a page's markup gets the same tree, parsed once: callers must
+    not change it. Raises as lxml.html does (ParserError for an empty document,
+    ValueError for a string with an encoding declaration).
+    """
+    root = etree.fromstring(markup, _PARSER)
+    if root is None:
+        raise etree.ParserError("Document is empty")
+    return root
 
 
 def html_to_text(html: str) -> str:
@@ -55,39 +89,43 @@ def html_to_text(html: str) -> str:
     if not html.strip():
         return ""
     try:
-        root = lxml.html.document_fromstring(html)
+        root = parse_document(html)
     except (etree.ParserError, ValueError):
-        return text_to_lines(re.sub(r"<[^>]+>", " ", html))
+        return text_to_lines(_TAGS.sub(" ", html))
     out: list[str] = []
     _render(root, out)
     return text_to_lines("".join(out))
 
 
 def _render(node: etree._Element, out: list[str]) -> None:
-    tag = node.tag if isinstance(node.tag, str) else ""
-    if tag in DROPPED_TAGS or not tag:
-        if node.tail:
-            out.append(node.tail)
-        return
-    if tag == "table" and not node.xpath(".//table"):
+    tag = node.tag
+    if not isinstance(tag, str) or tag in DROPPED_TAGS or not tag:
+        pass  # a comment, a script...: its tail only
+    elif tag == "table" and next(node.iterdescendants("table"), None) is None:
         out.append("\n")
         out.extend(row + "\n" for row in table_rows(node))
     else:
         block = tag in BLOCK_TAGS
         if block:
             out.append("\n")
-        if node.text:
-            out.append(node.text)
+        text = node.text
+        if text:
+            out.append(text)
         for child in node:
             _render(child, out)
         if block:
             out.append("\n")
-    if node.tail:
-        out.append(node.tail)
+    tail = node.tail
+    if tail:
+        out.append(tail)
 
 
 def cell_text(cell: etree._Element) -> str:
     """Text of one table cell with inner line breaks collapsed to single spaces."""
+    if not len(cell):  # the common cell: text only, no child (nor comment)
+        text = cell.text or ""
+        # A word or number ("0", "自然人") has no space or pipe to change.
+        return text if text.isalnum() else normalize_line(text.replace("|", "｜"))
     parts: list[str] = []
     for piece in cell.iter():
         if piece is not cell and piece.tag in DROPPED_TAGS:
@@ -101,8 +139,8 @@ def cell_text(cell: etree._Element) -> str:
     return normalize_line(" ".join(parts).replace("|", "｜"))
 
 
-def _span(cell: etree._Element, name: str) -> int:
-    match = re.match(r"\s*(\d+)", cell.get(name) or "")
+def _span(value: str | None) -> int:
+    match = _SPAN.match(value) if value else None
     return min(max(int(match.group(1)), 1), MAX_SPAN) if match else 1
 
 
@@ -115,20 +153,24 @@ def table_grid(table: etree._Element) -> list[list[str]]:
     for r, tr in enumerate(rows):
         row: list[str] = []
         col = 0
-        for cell in tr:
-            if cell.tag not in ("td", "th"):
-                continue
+        for cell in tr.iterchildren("td", "th"):
             if len(row) > budget:
                 break
-            while (r, col) in pending:
-                row.append(pending.pop((r, col)))
-                col += 1
+            if pending:
+                while (r, col) in pending:
+                    row.append(pending.pop((r, col)))
+                    col += 1
             text = cell_text(cell)
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
-            for dc in range(colspan):
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            colspan = _span(colspan) if colspan else 1
+            if colspan == 1:
                 row.append(text)
-                for dr in range(1, rowspan):
-                    pending[(r + dr, col + dc)] = text
+            else:
+                row.extend([text] * colspan)
+            if rowspan and (rowspan := _span(rowspan)) > 1:
+                for dc in range(colspan):
+                    for dr in range(1, rowspan):
+                        pending[(r + dr, col + dc)] = text
             col += colspan
         while (r, col) in pending:
             row.append(pending.pop((r, col)))

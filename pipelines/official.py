@@ -42,6 +42,7 @@ def load_domain_rules() -> DomainRules:
     )
 
 
+@lru_cache(maxsize=4096)  # a site's pages link to the same few hundred addresses
 def host_of(url: str | None) -> str | None:
     """Return the lower-case host of an absolute URL, or None when there is none."""
     if not url:
@@ -58,12 +59,14 @@ def _under(host: str, suffixes: tuple[str, ...]) -> bool:
     return any(host == s or host.endswith("." + s) for s in suffixes)
 
 
+@lru_cache(maxsize=4096)
 def is_official_host(host: str) -> bool:
     """Return True when host belongs to a government body (gov.cn and the listed hosts)."""
     rules = load_domain_rules()
     return _under(host, rules.official_suffixes) or _under(host, rules.official_hosts)
 
 
+@lru_cache(maxsize=4096)
 def is_ordinary_link_host(host: str) -> bool:
     """Return True for official hosts and the usual link targets of government pages."""
     return is_official_host(host) or _under(host, load_domain_rules().ordinary_link_hosts)

@@ -106,9 +106,16 @@ def remove_injections(text: str, evidence: list[Evidence], hidden_texts: tuple[s
     spans = sorted((e.start, e.end) for e in evidence
                    if e.kind in _REMOVED_KINDS and e.start is not None and e.end is not None
                    and 0 <= e.start < e.end <= len(text))
-    lines = text.split("\n")
+    cleaned = _cut_lines(text, spans) if spans else text
+    for hidden in hidden_texts:
+        if hidden and len(hidden) >= 4:
+            cleaned = cleaned.replace(hidden, "")
+    return cleaned
+
+
+def _cut_lines(text: str, spans: list[tuple[int, int]]) -> str:
     out, pos = [], 0
-    for line in lines:
+    for line in text.split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
         cut = [(max(s, line_start), min(e, line_end)) for s, e in spans
@@ -121,11 +128,7 @@ def remove_injections(text: str, evidence: list[Evidence], hidden_texts: tuple[s
         if removed / visible >= _LINE_SPAM_SHARE:
             continue
         out.append(_cut(line, line_start, _merge(cut)))
-    cleaned = "\n".join(out)
-    for hidden in hidden_texts:
-        if hidden and len(hidden) >= 4:
-            cleaned = cleaned.replace(hidden, "")
-    return cleaned
+    return "\n".join(out)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -33,7 +33,7 @@ _PORTAL_WORDS = ("网站", "网址", "门户", "网页", "官网", "website")
 def traditional_share(text: str) -> float:
     """Return the share of Chinese characters of text written in traditional form."""
     trad = traditional_map()
-    cjk = [c for c in text or "" if _CJK.match(c)]
+    cjk = _CJK.findall(text or "")
     if len(cjk) < TRADITIONAL_MIN_CHARS:
         return 0.0
     n = sum(c in trad for c in cjk)

@@ -6,10 +6,12 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
 
+from pipelines.htmltext import parse_document
 from pipelines.official import host_of, is_official_host, is_ordinary_link_host
 from pipelines.spam_evidence import Evidence, make_evidence
 from pipelines.spam_lexicon import find_terms
@@ -51,6 +53,18 @@ _DOCUMENT_WRITE = re.compile(r"document\.write(?:ln)?\s*\(([\s\S]{0,4000}?)\)\s*
 _PACKED = re.compile(r"eval\(function\(p,a,c,k,e,[dr]\)", re.I)
 _META_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
 _HREF_IN_MARKUP = re.compile(r"href\s*=\s*\\?['\"]?([^'\"\s>\\]+)", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_BLANKS = re.compile(r"\s+")
+# What lxml.html.fromstring takes for a whole document rather than a fragment.
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+# Elements that may be hidden, in document order: the others have no attribute a hiding
+# rule reads. (Selected through their attributes: 5x faster than a predicate on each element.)
+_MAYBE_HIDDEN_PATH = ("descendant-or-self::marquee | descendant-or-self::*/@hidden/.."
+                      " | descendant-or-self::*/@style/..")
+_MAYBE_HIDDEN = etree.XPath(_MAYBE_HIDDEN_PATH)
+_MAYBE_HIDDEN_BY_CSS = etree.XPath(_MAYBE_HIDDEN_PATH + " | descendant-or-self::*/@id/.."
+                                   " | descendant-or-self::*/@class/..")
+_TEXT_CONTENT = etree.XPath("string()", smart_strings=False)  # lxml.html's text_content()
 
 
 @dataclass(frozen=True)
@@ -63,10 +77,18 @@ class DomFindings:
 
 
 def parse_html(html: str) -> etree._Element | None:
-    """Parse markup with lxml; None when there is no document to parse."""
+    """The root lxml.html.fromstring gives for markup; None when there is no document to parse.
+
+    A document is the tree decode parsed (htmltext.parse_document); a fragment is
+    parsed again, since lxml.html rewrites its body.
+    """
     if not html or not html.strip():
         return None
     try:
+        root = parse_document(html)
+        if _FULL_HTML.match(html) or (len(root.findall("head")) == 1
+                                      and len(root.findall("body")) <= 1):
+            return root
         return lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as err:
         logger.debug("markup not parseable: %s", err)
@@ -93,7 +115,7 @@ def _offset(html: str, snippet: str) -> tuple[int | None, int | None]:
 
 
 def _declarations(el: etree._Element) -> str:
-    return re.sub(r"\s+", "", (el.get("style") or "").lower())
+    return _BLANKS.sub("", (el.get("style") or "").lower())
 
 
 def _css_hidden_selectors(root: etree._Element) -> tuple[set[str], set[str]]:
@@ -101,7 +123,7 @@ def _css_hidden_selectors(root: etree._Element) -> tuple[set[str], set[str]]:
     ids: set[str] = set()
     for style in root.iter("style"):
         for selectors, body in _CSS_RULE.findall(style.text or ""):
-            if _hiding_rule(re.sub(r"\s+", "", body.lower())) is None:
+            if _hiding_rule(_BLANKS.sub("", body.lower())) is None:
                 continue
             for sel in selectors.split(","):
                 if m := _SIMPLE_SELECTOR.match(sel.strip()):
@@ -109,6 +131,7 @@ def _css_hidden_selectors(root: etree._Element) -> tuple[set[str], set[str]]:
     return classes, ids
 
 
+@lru_cache(maxsize=4096)  # a site's pages repeat the same few styles
 def _hiding_rule(decl: str) -> str | None:
     for name, rx in _HIDING_RULES.items():
         if rx.search(decl):
@@ -138,14 +161,14 @@ def _hidden_evidence(root, tree, html: str) -> tuple[list[Evidence], list[str]]:
     out: list[Evidence] = []
     texts: list[str] = []
     skip: set = set()
-    for el in root.iter():
+    for el in (_MAYBE_HIDDEN_BY_CSS if classes or ids else _MAYBE_HIDDEN)(root):
         if el in skip or el.tag in ("script", "style", "head", "title", "meta"):
             continue
         why = _why_hidden(el, classes, ids)
         if why is None:
             continue
         skip.update(el.iterdescendants())
-        text = " ".join(el.text_content().split())
+        text = " ".join(_TEXT_CONTENT(el).split())
         spam_links = _private_links(el)
         phrases = find_phrases(text, find_terms(text))
         path = tree.getpath(el)
@@ -182,12 +205,12 @@ def _link_farm(root, tree) -> list[Evidence]:
         if not host or is_ordinary_link_host(host):
             continue
         hosts.add(host)
-        text = " ".join(a.text_content().split())
+        text = " ".join(_TEXT_CONTENT(a).split())
         if find_phrases(text, find_terms(text)):
             spam_anchors.append(a)
     out = []
     if len(spam_anchors) >= SPAM_ANCHORS_MIN:
-        text = " | ".join(" ".join(a.text_content().split()) for a in spam_anchors[:10])
+        text = " | ".join(" ".join(_TEXT_CONTENT(a).split()) for a in spam_anchors[:10])
         out.append(make_evidence("link_farm", text, None, None,
                                  dom_path=tree.getpath(spam_anchors[0].getparent()),
                                  detail=f"{len(spam_anchors)} spam anchors to private domains"))
@@ -216,7 +239,7 @@ def _write_evidence(root, tree, html: str) -> list[Evidence]:
             written = m.group(1)
             links = [h for h in _HREF_IN_MARKUP.findall(written)
                      if (host := host_of(h)) and not is_ordinary_link_host(host)]
-            text = re.sub(r"<[^>]*>", " ", written)
+            text = _TAG.sub(" ", written)
             phrases = find_phrases(text, find_terms(text))
             if phrases or len(links) >= HIDDEN_LINKS_MIN:
                 start, end = _offset(html, m.group(0))
@@ -268,7 +291,7 @@ def _redirect_evidence(root, tree, html: str) -> list[Evidence]:
 
 def _title(root) -> str | None:
     for t in root.iter("title"):
-        text = " ".join((t.text_content() or "").split())
+        text = " ".join((_TEXT_CONTENT(t) or "").split())
         if text:
             return text
     return None

@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 from pathlib import Path
 
 import yaml
+
+from pipelines.charclass import ASTRAL, char_class
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +38,16 @@ _SEPARATOR = re.compile(
 )
 # Longest run of separators still treated as "inserted between two characters".
 _MAX_SEPARATOR_RUN = 3
+# The regexes below open with a character class and look behind after it: a leading
+# lookbehind would be tried at every position, a leading class lets the regex engine
+# skip straight to the candidates. They match exactly what (?<=X)Y... would.
 _INSERTED_RUN = re.compile(
-    rf"(?<={_WORD_CHAR.pattern}){_SEPARATOR.pattern}{{1,{_MAX_SEPARATOR_RUN}}}(?={_WORD_CHAR.pattern})"
+    rf"{_SEPARATOR.pattern}(?<={_WORD_CHAR.pattern}[\s\S])"
+    rf"{_SEPARATOR.pattern}{{0,{_MAX_SEPARATOR_RUN - 1}}}(?={_WORD_CHAR.pattern})"
 )
 # Pinyin after a character, as in 文(wen)章(zhang) or converter leaks like 內(nèi)容.
 _PINYIN_AFTER_CJK = re.compile(
-    rf"(?<=[{_CJK}])[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{{1,6}}[1-5]?)[)）]"
+    rf"[(（](?<=[{_CJK}][(（])([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{{1,6}}[1-5]?)[)）]"
 )
 
 
@@ -63,8 +71,39 @@ class Folded:
     """Text folded for matching, with the original offset of every folded character."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
     source: str
+
+
+class _Runs(Sequence[int]):
+    """Original offsets of folded characters that map one for one, kept as runs.
+
+    ``runs`` are the (start, end) spans of the source the folded text is made of, in
+    order: a page is a few dozen runs, not one offset per character.
+    """
+
+    def __init__(self, runs: list[tuple[int, int]]) -> None:
+        self._runs = runs
+        self._starts = list(accumulate((end - start for start, end in runs), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self)[i]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("folded offset out of range")
+        k = bisect_right(self._starts, i) - 1
+        return self._runs[k][0] + i - self._starts[k]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
 
 @dataclass(frozen=True)
@@ -101,13 +140,39 @@ def _fold_char(ch: str) -> str:
     return "".join(homo.get(c, trad.get(c, c)) for c in folded)
 
 
+@dataclass(frozen=True)
+class _Folding:
+    """Characters that folding changes, and those it may not fold to exactly one."""
+
+    changed: re.Pattern
+    uneven: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _folding() -> _Folding:
+    # Worked out once over the Basic Multilingual Plane (0.05 s): a page is then folded
+    # by replacing only the characters that change, not by looking up every character.
+    candidates = {c for c in map(chr, range(0x10000))
+                  if c.lower() != c or not unicodedata.is_normalized("NFKC", c)}
+    candidates.update(traditional_map(), _homoglyphs())
+    changed = sorted(c for c in candidates if _fold_char(c) != c)
+    uneven = [c for c in changed if len(_fold_char(c)) != 1]
+    return _Folding(re.compile(f"[{char_class(changed)}{ASTRAL}]"),
+                    re.compile(f"[{char_class(uneven)}{ASTRAL}]"))
+
+
+def _fold_match(m: re.Match) -> str:
+    return _fold_char(m.group())
+
+
 def fold_text(text: str) -> Folded:
     """Fold text for lexicon matching, keeping the original offset of each kept character."""
     text = text or ""
-    pieces = [_fold_char(c) for c in text]
-    if set(map(len, pieces)) <= {1} and not _PINYIN_AFTER_CJK.search(text):
+    folding = _folding()
+    if not folding.uneven.search(text) and not _PINYIN_AFTER_CJK.search(text):
         # The common case, one character for one: no per-character bookkeeping.
-        return _drop_separators("".join(pieces), range(len(text)), text)
+        return _drop_separators(folding.changed.sub(_fold_match, text), None, text)
+    pieces = [_fold_char(c) for c in text]
     pinyin_spans = {m.start(): m.end() for m in _PINYIN_AFTER_CJK.finditer(text)}
     chars: list[str] = []
     origin: list[int] = []
@@ -123,21 +188,20 @@ def fold_text(text: str) -> Folded:
     return _drop_separators("".join(chars), origin, text)
 
 
-def _drop_separators(chars: str, origin: Sequence[int], source: str) -> Folded:
+def _drop_separators(chars: str, origin: Sequence[int] | None, source: str) -> Folded:
     # A run of at most _MAX_SEPARATOR_RUN separators between two word characters is
     # dropped (百 家 乐 -> 百家乐); longer runs and runs at a word's edge are text.
-    kept_text: list[str] = []
-    kept_origin: list[int] = []
+    # origin None: chars are source folded one for one.
+    kept: list[tuple[int, int]] = []
     last = 0
     for m in _INSERTED_RUN.finditer(chars):
-        kept_text.append(chars[last : m.start()])
-        kept_origin.extend(origin[last : m.start()])
+        kept.append((last, m.start()))
         last = m.end()
-    if not last:
-        return Folded(chars, tuple(origin), source)
-    kept_text.append(chars[last:])
-    kept_origin.extend(origin[last:])
-    return Folded("".join(kept_text), tuple(kept_origin), source)
+    kept.append((last, len(chars)))
+    text = "".join([chars[a:b] for a, b in kept]) if last else chars
+    if origin is None:
+        return Folded(text, _Runs(kept), source)
+    return Folded(text, tuple(chain.from_iterable(origin[a:b] for a, b in kept)), source)
 
 
 def fold_term(term: str) -> str:
@@ -146,16 +210,31 @@ def fold_term(term: str) -> str:
 
 
 def _alternation(terms: list[str]) -> re.Pattern | None:
+    """One regex for the terms: longest first, Latin terms not inside a longer Latin word.
+
+    The terms are grouped by their first character (c(?:rest|rest)|d(?:...)), so the
+    regex engine skips to the positions where a term can start instead of trying every
+    term at every character; within a group the order, and so every match, is that of
+    the flat alternation (Latin terms, then the others, each longest first).
+    """
     folded = sorted({fold_term(t) for t in terms if str(t).strip()}, key=len, reverse=True)
-    latin = [re.escape(t) for t in folded if _LATIN_TERM.fullmatch(t)]
-    other = [re.escape(t) for t in folded if not _LATIN_TERM.fullmatch(t)]
+    if not folded:
+        return None
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for t in filter(None, folded):
+        latin, other = groups.setdefault(t[0], ([], []))
+        if _LATIN_TERM.fullmatch(t):
+            # A Latin term must not sit inside a longer Latin word ("av" in "java").
+            latin.append(re.escape(t[1:]) + "(?![a-z])")
+        else:
+            other.append(re.escape(t[1:]))
     parts = []
-    if latin:
-        # A Latin term must not sit inside a longer Latin word ("av" in "java").
-        parts.append(rf"(?<![a-z])(?:{'|'.join(latin)})(?![a-z])")
-    if other:
-        parts.append("|".join(other))
-    return re.compile("|".join(parts)) if parts else None
+    for first, (latin, other) in groups.items():
+        rests = [rf"(?<![a-z]{re.escape(first)})(?:{'|'.join(latin)})"] if latin else []
+        parts.append(f"{re.escape(first)}(?:{'|'.join(rests + other)})")
+    if "" in folded:  # an empty term matches anywhere, after every other term
+        parts.append("")
+    return re.compile("|".join(parts))
 
 
 @lru_cache(maxsize=1)

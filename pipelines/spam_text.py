@@ -18,8 +18,10 @@ logger = logging.getLogger(__name__)
 
 CONTEXT_FILE = Path(__file__).resolve().parent / "data" / "spam_context.yaml"
 
+# The bracket first, the character before it looked behind for: a leading lookbehind
+# would be tried at every position of the page (see spam_lexicon._PINYIN_AFTER_CJK).
 _PINYIN_RUN = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,6}[1-5]?[)）]"
+    r"[(（](?<=[\u3400-\u9fff][(（])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,6}[1-5]?[)）]"
 )
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # A title hijack sits in the first lines of the text, before the report starts.
