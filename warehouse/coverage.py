@@ -46,6 +46,15 @@ COLUMNS = {
     "quality_codes": str,
     "is_spam": int,
 }
+# The columns of reports the ledger reads (not the text: a million texts do not fit in memory).
+REPORT_COLUMNS = (
+    "url", "site", "agency", "report_year", "scope", "city", "county", "publish_date",
+    "list_date", "format_version", "cell_count", "is_spam", "spam_kinds", "source_kind",
+    "quality_codes",
+)  # fmt: skip
+# Covers coverage_by_site (a grouped scan by site and year, no table look-ups).
+SUMMARY_INDEX = ("site", "report_year", "status", "published_late", "tables_missing",
+                 "attachment_only")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,8 @@ def deadline_for(report_year: int, scope: str | None) -> date:
 
 def build_coverage(db: Database, years: Iterable[int] | None = None) -> CoverageSummary:
     """Rebuild the coverage table: expected agencies of each site x years."""
-    reports = [
-        dict(r) for r in db.query("SELECT * FROM reports WHERE agency IS NOT NULL")
-    ]
+    columns = ", ".join(f"[{c}]" for c in REPORT_COLUMNS)
+    reports = list(db.query(f"SELECT {columns} FROM reports WHERE agency IS NOT NULL"))
     years = tuple(sorted(set(years))) if years is not None else default_years(reports)
     attachments = {
         r[0]
@@ -99,9 +107,9 @@ def build_coverage(db: Database, years: Iterable[int] | None = None) -> Coverage
         for year in years
     ]
     with db.conn:
-        db[COVERAGE_TABLE].drop(ignore=True)
-        db[COVERAGE_TABLE].create(COLUMNS, pk=("site", "agency", "report_year"))
+        create_coverage_table(db)
         db[COVERAGE_TABLE].insert_all(rows)
+        index_coverage(db)
     summary = CoverageSummary(
         rows=len(rows),
         found=sum(r["status"] == "found" for r in rows),
@@ -111,6 +119,17 @@ def build_coverage(db: Database, years: Iterable[int] | None = None) -> Coverage
     )
     logger.debug("coverage ledger: %s", summary)
     return summary
+
+
+def create_coverage_table(db: Database) -> None:
+    """An empty coverage table (dropping the last one)."""
+    db[COVERAGE_TABLE].drop(ignore=True)
+    db[COVERAGE_TABLE].create(COLUMNS, pk=("site", "agency", "report_year"))
+
+
+def index_coverage(db: Database) -> None:
+    """The ledger's index, made once its rows are in."""
+    db[COVERAGE_TABLE].create_index(SUMMARY_INDEX, if_not_exists=True)
 
 
 def default_years(reports: list[dict]) -> tuple[int, ...]:

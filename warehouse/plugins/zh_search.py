@@ -1,7 +1,8 @@
-"""Chinese full-text search in Datasette: ``?_search=`` on tables keyed by report URL.
+"""Chinese full-text search in Datasette: ``?_search=`` on reports and tables naming them.
 
-Tables name their key column in metadata (plugins: nianbao-search: key: url). The query
-is rewritten into bigram phrases (warehouse/search.py) and matched against the
+Tables name their key column in metadata (plugins: nianbao-search: key: ...): ``rowid``
+on reports itself (the search index shares its rowids), a report URL column elsewhere.
+The query is rewritten into bigram phrases (warehouse/search.py) and matched against the
 reports_search FTS5 table, so 民政 and 定西市民政局 both find their reports. The same
 rewrite is a SQL function for canned queries: ``reports_search MATCH zh_query(:q)``.
 """
@@ -11,16 +12,20 @@ from __future__ import annotations
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 
-from warehouse.search import SEARCH_TABLE, fts_query, snippet
+from warehouse.search import SEARCH_TABLE, fts_query, match_clause, snippet
 
 PLUGIN = "nianbao-search"
+# Where a report names itself: a match there ranks first in the canned search.
+NAMED_COLUMNS = ("title", "agency")
 MISSING_INDEX = "全文索引未建立 / no search index: run python -m warehouse refresh"
 
 
 @hookimpl
 def prepare_connection(conn):
-    """SQL functions zh_query(q) (an FTS5 expression) and zh_snippet(text, q)."""
+    """SQL functions zh_query(q) (an FTS5 expression), zh_named_query(q) (the same, in
+    title or agency only) and zh_snippet(text, q)."""
     conn.create_function("zh_query", 1, _match_expression, deterministic=True)
+    conn.create_function("zh_named_query", 1, _named_expression, deterministic=True)
     conn.create_function("zh_snippet", 2, snippet, deterministic=True)
 
 
@@ -43,10 +48,9 @@ def filters_from_request(request, database, table, datasette):
         if not await datasette.get_database(database).table_exists(SEARCH_TABLE):
             # An unrefreshed database: say so on the page instead of failing the query.
             return FilterArguments(["0"], {}, [MISSING_INDEX], context)
-        where = (
-            f"[{key}] IN (SELECT url FROM [{SEARCH_TABLE}] "
-            f"WHERE [{SEARCH_TABLE}] MATCH :zh_search)"
-        )
+        where = match_clause("zh_search")
+        if key != "rowid":
+            where = f"[{key}] IN (SELECT url FROM reports WHERE {where})"
         return FilterArguments(
             [where],
             {"zh_search": expression},
@@ -60,3 +64,7 @@ def filters_from_request(request, database, table, datasette):
 def _match_expression(query: str | None) -> str:
     # An empty phrase is valid FTS5 that matches nothing; an empty string is an error.
     return fts_query(query) or '""'
+
+
+def _named_expression(query: str | None) -> str:
+    return fts_query(query, NAMED_COLUMNS) or '""'
