@@ -39,8 +39,7 @@ META_NAMES = (
 )  # fmt: skip
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|div|p|table)\b", re.I)
 _TEXT_TYPES = ("text/plain", "text/csv")
-_TITLES = etree.XPath("//title/text()")
-_NAMED_METAS = etree.XPath("//meta[@name][@content]")
+_WANTED_META = {name.lower(): name for name in META_NAMES}
 # Share of the non-ASCII characters that must decode to U+FFFD before a UTF-8 reading is
 # doubted: GBK text read as UTF-8 fails on nearly every character, a UTF-8 page with a
 # stray byte on a handful.
@@ -171,13 +170,27 @@ def read_head(markup: str) -> tuple[str | None, dict[str, str]]:
         root = parse_document(markup)
     except (etree.ParserError, ValueError):
         return None, {}
-    titles = _TITLES(root)
-    title = normalize_line(titles[0]) if titles else None
-    wanted = {name.lower(): name for name in META_NAMES}
+    first_title: str | None = None
     meta: dict[str, str] = {}
-    for node in _NAMED_METAS(root):
-        name = wanted.get(node.get("name", "").lower())
+    for node in root.iter("title", "meta"):  # one pass in C, no XPath
+        if node.tag == "title":
+            if first_title is None:
+                first_title = _first_text(node)
+            continue
+        name, content = node.get("name"), node.get("content")
+        if name is None or content is None:
+            continue
+        name = _WANTED_META.get(name.lower())
         if name and name not in meta:
-            meta[name] = normalize_line(node.get("content", ""))
+            meta[name] = normalize_line(content)
+    title = normalize_line(first_title) if first_title is not None else None
     return title or None, meta
+
+
+def _first_text(node: etree._Element) -> str | None:
+    """The first text node inside an element (XPath ``text()``): its text, else a tail
+    of one of its children."""
+    if node.text:
+        return node.text
+    return next((child.tail for child in node if child.tail), None)
 

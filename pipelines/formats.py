@@ -22,7 +22,6 @@ LABELS_FILE = DATA_DIR / "report_labels.json"
 VERSIONS_FILE = DATA_DIR / "report_versions.json"
 
 TABLE_VERSIONS = ("gov2019", "gov2021")
-_WHITESPACE = re.compile(r"\s+")
 # Strings up to this length (table cells, labels) have their normal form cached: the
 # same labels and numbers recur in every report. Whole texts are not kept.
 _CACHED_LABEL = 200
@@ -72,7 +71,9 @@ def normalize_label(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    return _WHITESPACE.sub("", nfkc(text))
+    # str.split() cuts at the same characters as the regex \s (str.isspace), in C and
+    # several times faster than re.sub on a whole page.
+    return "".join(nfkc(text).split())
 
 
 @lru_cache(maxsize=8192)

@@ -161,7 +161,12 @@ def table_grid(table: etree._Element) -> list[list[str]]:
                     row.append(pending.pop((r, col)))
                     col += 1
             text = cell_text(cell)
-            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            attrib = cell.attrib
+            if not attrib:  # most cells: no attribute to read one by one
+                row.append(text)
+                col += 1
+                continue
+            rowspan, colspan = attrib.get("rowspan"), attrib.get("colspan")
             colspan = _span(colspan) if colspan else 1
             if colspan == 1:
                 row.append(text)

@@ -27,7 +27,11 @@ def nfkc(text: str) -> str:
     replacements, changed, dependent = _tables()
     if dependent.search(text):
         return unicodedata.normalize("NFKC", text)
-    return changed.sub(lambda match: replacements[match.group()], text)
+    # Split around the changed characters (one capturing group: they are the odd
+    # pieces) and replace those: twice as fast as re.sub with a Python callback.
+    pieces = changed.split(text)
+    pieces[1::2] = [replacements[c] for c in pieces[1::2]]
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +63,6 @@ def _tables() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
     changed = char_class(replacements)
     return (
         replacements,
-        re.compile(f"[{changed}]"),
+        re.compile(f"([{changed}])"),
         re.compile(f"[{char_class(map(chr, dependent))}{ASTRAL}]"),
     )

@@ -35,7 +35,7 @@ class Attachment:
     report: Report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CellSource:
     """Where one cell of the report was read: ``source`` is the page or attachment URL."""
 
@@ -44,6 +44,13 @@ class CellSource:
     kind: str  # page | attachment
     page: int | None = None
     confidence: float | None = None
+
+    def __init__(self, field: str, source: str | None, kind: str, page: int | None = None,
+                 confidence: float | None = None) -> None:
+        # One per cell, like tables.Cell: the instance dict updated at once, not each
+        # field through object.__setattr__ as the generated frozen __init__ does.
+        self.__dict__.update(field=field, source=source, kind=kind, page=page,
+                             confidence=confidence)
 
 
 @dataclass(frozen=True)

@@ -157,12 +157,16 @@ def _folding() -> _Folding:
     candidates.update(traditional_map(), _homoglyphs())
     changed = sorted(c for c in candidates if _fold_char(c) != c)
     uneven = [c for c in changed if len(_fold_char(c)) != 1]
-    return _Folding(re.compile(f"[{char_class(changed)}{ASTRAL}]"),
+    return _Folding(re.compile(f"([{char_class(changed)}{ASTRAL}])"),
                     re.compile(f"[{char_class(uneven)}{ASTRAL}]"))
 
 
-def _fold_match(m: re.Match) -> str:
-    return _fold_char(m.group())
+def _fold_changed(text: str, changed: re.Pattern) -> str:
+    """Text with each character ``changed`` captures folded, the others kept: split
+    around them (the odd pieces) and fold those, faster than re.sub with a callback."""
+    pieces = changed.split(text)
+    pieces[1::2] = map(_fold_char, pieces[1::2])
+    return "".join(pieces)
 
 
 def fold_text(text: str) -> Folded:
@@ -171,7 +175,7 @@ def fold_text(text: str) -> Folded:
     folding = _folding()
     if not folding.uneven.search(text) and not _PINYIN_AFTER_CJK.search(text):
         # The common case, one character for one: no per-character bookkeeping.
-        return _drop_separators(folding.changed.sub(_fold_match, text), None, text)
+        return _drop_separators(_fold_changed(text, folding.changed), None, text)
     pieces = [_fold_char(c) for c in text]
     pinyin_spans = {m.start(): m.end() for m in _PINYIN_AFTER_CJK.finditer(text)}
     chars: list[str] = []

@@ -8,7 +8,7 @@ stream of tokens that remember their line and column, so a cell can be traced ba
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from pipelines.formats import load_labels, normalize_label
@@ -90,6 +90,15 @@ def split_cells(line: str) -> list[str] | None:
     return cells
 
 
+def _cell_is_value(cell: str) -> bool:
+    """is_value(cell, True): a pipe cell, blank ones included."""
+    return (_parse_short(cell) if len(cell) <= _CACHED_CELL else _parse(cell))[0]
+
+
+# Token(...) without the Python-level __new__ of a NamedTuple: pipe rows make thousands.
+_token = partial(tuple.__new__, Token)
+
+
 def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
     """Tokens of a block of text lines, in reading order."""
     tokens: list[Token] = []
@@ -99,7 +108,7 @@ def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
             continue
         cells = split_cells(line)
         if cells is not None and len(cells) > 1:
-            tokens.extend([Token(c, number, i, True, number, is_value(c, True))
+            tokens.extend([_token((c, number, i, True, number, _cell_is_value(c)))
                            for i, c in enumerate(cells)])
             continue
         text = cells[0] if cells else line.strip()

@@ -35,7 +35,7 @@ _FLAT_REVIEW_ROW = re.compile(r"\d{15}")
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Cell:
     """One table cell: the field it fills, its value and where it came from."""
 
@@ -48,6 +48,16 @@ class Cell:
     row: int
     col: int
     method: str = "text"
+
+    def __init__(self, field: str, value: int | float | None, raw: str, table: str,
+                 row_label: str, col_label: str, row: int, col: int,
+                 method: str = "text") -> None:
+        # The generated frozen __init__ sets each field through object.__setattr__
+        # (twice the time, and a report has 200 cells): one update of the instance dict
+        # stores the same fields.
+        self.__dict__.update(field=field, value=value, raw=raw, table=table,
+                             row_label=row_label, col_label=col_label, row=row, col=col,
+                             method=method)
 
 
 def extract_tables(
@@ -135,14 +145,12 @@ def _first_id(kind: str, norm: str) -> str | None:
 def _row_values(tokens: list[Token], i: int, limit: int) -> list[Token]:
     """Value tokens right after token i: same pipe row, or following plain lines."""
     label = tokens[i]
+    piped, row = label.piped, label.row
     out: list[Token] = []
-    for k in range(i + 1, len(tokens)):
-        tok = tokens[k]
-        if len(out) == limit:
+    for tok in tokens[i + 1 : i + 1 + limit]:  # at most ``limit`` are taken
+        if piped and tok.row != row:
             break
-        if label.piped and tok.row != label.row:
-            break
-        if tok.piped != label.piped or not tok.value:
+        if tok.piped != piped or not tok.value:
             break
         out.append(tok)
     return out
