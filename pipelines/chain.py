@@ -1,7 +1,8 @@
 """The stage chain of DESIGN.md, as steps over one page dict.
 
-The crawl runs each step in its own Scrapy pipeline (pipelines/itempipelines.py);
-``analyze_page`` runs the same steps in the same order for ``analyze`` and ``rebuild``.
+The crawl runs the steps in worker processes around the chrome learner (pipelines/pool.py,
+called by pipelines/itempipelines.py); ``analyze_page`` runs the same steps in the same
+order for ``analyze`` and ``rebuild``.
 A step takes the page dict and returns a new one with its result added; pages that a
 step does not apply to (list pages, binaries) pass through unchanged.
 """

@@ -1,22 +1,23 @@
-"""Thin Scrapy wrappers: each calls one step of pipelines/chain.py and counts.
+"""Thin Scrapy wrappers: the analysis (chain.STEPS, pipelines/pool.py) and the store.
 
-The order in ITEM_PIPELINES (crawler/settings.py) is the order of chain.STEPS; a test
-holds them together. No wrapper drops an item: a page that fails a stage goes on with
-a flag and is stored.
+ITEM_PIPELINES (crawler/settings.py) holds the two; the order of the stages is
+chain.STEPS alone (a test holds the crawl to it). No wrapper drops an item: a page that
+fails a stage goes on with a flag and is stored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from pathlib import Path
 
 from scrapy import signals
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 
-from pipelines import chain
-from pipelines.boilerplate import ChromeLearner
 from pipelines.crossyear import finish_warehouse
-from pipelines.persist import persist_item
+from pipelines.persist import Writer, persist_item
+from pipelines.pool import Analysis
 from warehouse.history import mark_gone
 from warehouse.runs import site_runs, summarize, utc_now
 from warehouse.schema import open_db
@@ -26,118 +27,54 @@ from warehouse.warc import WarcArchive
 logger = logging.getLogger(__name__)
 
 
-class _StepPipeline:
-    """Run one chain step over the item and return the enriched item."""
+class AnalysisPipeline:
+    """Stages 1-5: decode, attachments, boilerplate, spam, report, validate; counts each.
 
-    stage: str
+    With ANALYSIS_WORKERS > 0 the stages run in worker processes, off the reactor
+    (the chrome learner stays here), and items leave in the order they came.
+    """
 
-    def __init__(self, stats) -> None:
+    def __init__(self, stats, analysis: Analysis) -> None:
         self.stats = stats
+        self.analysis = analysis
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        settings = crawler.settings
+        workers = settings.getint("ANALYSIS_WORKERS")
+        if workers and not is_asyncio_reactor_installed():
+            logger.warning("ANALYSIS_WORKERS needs the asyncio reactor: analysing in the"
+                           " crawl process")
+            workers = 0
+        return cls(crawler.stats, Analysis(workers, settings.getbool("OCR_ENABLED"),
+                                           settings.get("LOG_LEVEL")))
 
     def process_item(self, item):
-        return self.step(item)
+        if self.analysis.workers:
+            return self._pooled(item)
+        return self._counted(*self.analysis.analyze_here(item))
 
-    def step(self, item, *args):
-        if item.get("unchanged"):
-            return item  # the warehouse already holds this analysis
-        errors = len(item.get("stage_errors", ()))
-        item = chain.run_step(self.stage, item, *args)
-        if len(item.get("stage_errors", ())) > errors:
-            self.stats.inc_value(f"nianbao/stage_error/{self.stage}")
+    async def _pooled(self, item):
+        return self._counted(*await self.analysis.analyze(item))
+
+    def _counted(self, item, counts):
+        for key in counts:
+            self.stats.inc_value(key)
         return item
 
-
-class DecodePipeline(_StepPipeline):
-    """Stage 1: decode the raw bytes."""
-
-    stage = "decode"
-
-    def process_item(self, item):
-        item = self.step(item)
-        if "decoded" in item:
-            self.stats.inc_value(f"nianbao/decode/{item['decoded'].kind}")
-        return item
-
-
-class AttachmentsPipeline(_StepPipeline):
-    """Stage 1b: read a report's attachments; OCR now or deferred (OCR_ENABLED)."""
-
-    stage = "attachments"
-
-    def __init__(self, stats, ocr: bool = True) -> None:
-        super().__init__(stats)
-        self.ocr = ocr
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats, crawler.settings.getbool("OCR_ENABLED"))
-
-    def process_item(self, item):
-        item = self.step(item, self.ocr)
-        for page in (item, *item.get("attachments", ())):
-            document = page.get("document")
-            if document is not None:
-                self.stats.inc_value(f"nianbao/attachments/{document.format}/{document.method}")
-                for flag in document.flags:
-                    self.stats.inc_value(f"nianbao/attachments/{flag.code}")
-        return item
-
-
-class BoilerplatePipeline(_StepPipeline):
-    """Stage 2: strip site chrome, learned from the site's recent pages."""
-
-    stage = "boilerplate"
-
-    def __init__(self, stats) -> None:
-        super().__init__(stats)
-        self.learner = ChromeLearner()
-
-    def process_item(self, item):
-        return self.step(item, self.learner.observe(item))
-
-
-class SpamPipeline(_StepPipeline):
-    """Stage 3: find injected spam, cut it from the text."""
-
-    stage = "spam"
-
-    def process_item(self, item):
-        item = self.step(item)
-        if "spam" in item and item["spam"].is_spam:
-            self.stats.inc_value(f"nianbao/site/{item['site']}/spam")
-            for kind in item["spam"].kinds:
-                self.stats.inc_value(f"nianbao/spam/{kind}")
-        return item
-
-
-class ReportPipeline(_StepPipeline):
-    """Stage 4: read the report: metadata, sections, tables, figures."""
-
-    stage = "report"
-
-
-class ValidatePipeline(_StepPipeline):
-    """Stage 5: check the identities and the rest; count flagged reports."""
-
-    stage = "validate"
-
-    def process_item(self, item):
-        item = self.step(item)
-        report = item.get("report")
-        flags = [*(report.flags if report else ()), *item.get("quality", ())]
-        if flags:
-            self.stats.inc_value(f"nianbao/site/{item['site']}/flagged")
-        for flag in flags:
-            self.stats.inc_value(f"nianbao/quality/{flag.code}")
-        return item
+    def close_spider(self) -> None:
+        self.analysis.close()
 
 
 class StorePipeline:
-    """Stage 6: archive the raw bytes, upsert the rows, record the crawl run."""
+    """Stage 6: archive the raw bytes, upsert the rows, record the crawl run.
+
+    The warehouse is written by a thread of its own (persist.Writer: its SQLite connection
+    lives there), so the reactor does not wait on SQLite. Items are stored in the order
+    they come (the analysis hands them on in the order the chrome learner saw them), those
+    queued together in one transaction, and an item is handed on only once the transaction
+    holding it is committed.
+    """
 
     def __init__(self, crawler, db_path: str, raw_dir: str) -> None:
         self.crawler = crawler
@@ -146,6 +83,8 @@ class StorePipeline:
         self.run_id = uuid.uuid4().hex
         self.db = None
         self.warc = None
+        self.writer: Writer | None = None
+        self.wait_async = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -156,16 +95,34 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        spider = self.crawler.spider
-        self.db = open_db(self.db_path)
+        self.writer = Writer(lambda: open_db(self.db_path))
+        self.db = self.writer.db
+        self.wait_async = is_asyncio_reactor_installed()
+        self.writer.call(self._open, self.crawler.spider).result()
+        logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
+
+    def _open(self, spider) -> None:
+        # An item is handed on once its transaction is committed (in the WAL), so a killed
+        # crawl loses nothing it stored. Commits are not fsynced one by one (8-14 ms each
+        # here), only at checkpoints: a power cut may undo the last few reports, which the
+        # next (incremental) crawl fetches again.
+        self.db.conn.execute("PRAGMA synchronous = NORMAL")
         store_sites(self.db, (s.as_row() for s in spider.sites))
         args = {"site": spider.site_arg, "years": spider.years_arg}
         start_run(self.db, self.run_id, spider.name, args, utc_now())
         self.warc = WarcArchive(self.raw_dir / "warc", self.run_id)
-        logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
 
     def process_item(self, item):
-        outcome = persist_item(self.db, self.raw_dir, item, self.run_id, self.warc)
+        stored = self.writer.write(persist_item, self.db, self.raw_dir, item, self.run_id,
+                                   self.warc)
+        if self.wait_async:
+            return self._counted_later(item, stored)
+        return self._counted(item, stored.result())
+
+    async def _counted_later(self, item, stored):
+        return self._counted(item, await asyncio.wrap_future(stored))
+
+    def _counted(self, item, outcome: str):
         stats = self.crawler.stats
         if item.get("kind") == "report" or outcome == "failed_kept":
             stats.inc_value(f"nianbao/incremental/{outcome}")
@@ -173,6 +130,11 @@ class StorePipeline:
         return item
 
     def spider_closed(self, spider, reason: str) -> None:
+        # Every item is stored by now; the run is closed on the warehouse's thread too.
+        self.writer.call(self._close, spider, reason).result()
+        self.writer.close()
+
+    def _close(self, spider, reason: str) -> None:
         sites = [s.id for s in spider.sites]
         stats = self.crawler.stats
         if reason == "finished" and spider.years_arg is None:
@@ -185,5 +147,3 @@ class StorePipeline:
                    site_runs=rows)
         stats.set_value("nianbao/quality/cross_year", finish_warehouse(self.db))
         self.warc.close()
-        self.db.close()
-

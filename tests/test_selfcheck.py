@@ -24,12 +24,22 @@ def test_every_project_setting_is_in_the_readme():
     assert not missing, f"settings missing from README.md: {missing}"
 
 
-def test_item_pipelines_follow_the_chain_order():
-    from pipelines.chain import STEPS
+def test_item_pipelines_follow_the_chain_order(monkeypatch):
+    # The order of the stages is chain.STEPS alone: the crawl's analysis (AnalysisPipeline,
+    # through pipelines/pool.py) runs exactly those steps in that order, then the store.
+    from pipelines import chain
+    from pipelines.pool import Analysis
 
     order = sorted(project_settings.ITEM_PIPELINES, key=project_settings.ITEM_PIPELINES.get)
     names = [path.rsplit(".", 1)[1].removesuffix("Pipeline").lower() for path in order]
-    assert names == [name for name, _ in STEPS] + ["store"]
+    assert names == ["analysis", "store"]
+    ran = []
+    for name, _ in chain.STEPS:
+        monkeypatch.setitem(chain.STEP_FUNCTIONS, name,
+                            lambda page, *args, name=name: ran.append(name) or dict(page))
+    Analysis(workers=0).analyze_here({"url": "https://example.gov.cn/a.html", "site": "x",
+                                      "body": b"<p>x</p>", "kind": "report"})
+    assert ran == [name for name, _ in chain.STEPS]
 
 
 def test_schema_copy_matches_the_reference():

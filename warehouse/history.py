@@ -16,16 +16,15 @@ from sqlite_utils import Database
 
 def previous_page(db: Database, url: str) -> dict[str, Any] | None:
     """The stored pages row of a URL, if any."""
-    rows = list(db.query("select * from pages where url = ?", [url]))
-    return rows[0] if rows else None
+    cursor = db.conn.execute("select * from pages where url = ?", [url])
+    row = cursor.fetchone()
+    return dict(zip((c[0] for c in cursor.description), row)) if row else None
 
 
 def stored_fields(db: Database, url: str) -> dict[str, float | None]:
     """The table cells stored for a report, by field name."""
-    return {
-        row["field"]: row["value"]
-        for row in db.query("select field, value from report_cells where report_url = ?", [url])
-    }
+    return dict(db.conn.execute("select field, value from report_cells where report_url = ?",
+                                [url]))
 
 
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list]:
@@ -40,24 +39,21 @@ def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, 
 def add_version(db: Database, url: str, digest: str, seen_at: str,
                 fields: Mapping[str, Any], changed: Mapping[str, list] | None) -> None:
     """Record a new version of a report (the first one has no changed fields)."""
-    last = next(db.query("select max(version) as v from report_versions where url = ?",
-                         [url]))["v"] or 0
-    db["report_versions"].insert(
-        {
-            "url": url, "version": last + 1, "sha256": digest, "first_seen": seen_at,
-            "last_seen": seen_at, "fields": json.dumps(dict(fields), ensure_ascii=False),
-            "changed_fields": json.dumps(changed or {}, ensure_ascii=False),
-            "changed_count": len(changed or {}),
-        },
-        pk=("url", "version"),
+    last = db.conn.execute("select max(version) from report_versions where url = ?",
+                           [url]).fetchone()[0] or 0
+    db.conn.execute(
+        "insert into report_versions (url, version, sha256, first_seen, last_seen, fields,"
+        " changed_fields, changed_count) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [url, last + 1, digest, seen_at, seen_at, json.dumps(dict(fields), ensure_ascii=False),
+         json.dumps(changed or {}, ensure_ascii=False), len(changed or {})],
     )
 
 
 def touch_page(db: Database, url: str, seen_at: str, run_id: str | None) -> None:
     """Mark an unchanged page (and its current version) as seen again."""
-    db.execute("update pages set last_seen = ?, last_run = ?, gone_at = null where url = ?",
-               [seen_at, run_id, url])
-    db.execute(
+    db.conn.execute("update pages set last_seen = ?, last_run = ?, gone_at = null where url = ?",
+                    [seen_at, run_id, url])
+    db.conn.execute(
         "update report_versions set last_seen = ? where url = ? and version ="
         " (select max(version) from report_versions where url = ?)",
         [seen_at, url, url],

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 from urllib.parse import unquote
 
 from sqlite_utils import Database
+from sqlite_utils.db import jsonify_if_needed
 
 from warehouse.headline import headline_figures
 from warehouse.history import (
@@ -69,6 +73,7 @@ def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
     """
     url = page["url"]
     seen_at = page.get("fetched_at")
+    conn = db.conn
     with db.atomic():
         old = previous_page(db, url)
         outcome = "new" if old is None else ("unchanged" if old["sha256"] == digest else "changed")
@@ -86,12 +91,11 @@ def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
             "warc_file": warc[0],
             "warc_offset": warc[1],
         }
-        db["pages"].upsert(row, pk="url")
+        upsert(conn, "pages", row, "url")
         for table, key in CHILD_TABLES:
-            if db[table].exists():
-                db.execute(f"DELETE FROM [{table}] WHERE [{key}] = ?", [url])
+            conn.execute(f"DELETE FROM [{table}] WHERE [{key}] = ?", [url])
         if "fields" not in record:
-            db.execute("DELETE FROM reports WHERE url = ?", [url])
+            conn.execute("DELETE FROM reports WHERE url = ?", [url])
             return outcome
         fields = record.get("fields") or {}
         if outcome != "unchanged" or not _has_version(db, url):
@@ -99,17 +103,55 @@ def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
             add_version(db, url, digest, seen_at, fields, changed)
         else:
             touch_page(db, url, seen_at, run_id)
-        db["reports"].upsert(report_row(page, record, digest), pk="url")
-        db["report_cells"].insert_all(_cells(url, record), pk=("report_url", "field"),
-                                      replace=True)
-        db["narrative_figures"].insert_all(_numbered(url, record.get("narrative", [])))
-        db["quality_flags"].insert_all(_flags(url, record))
-        db["spam_findings"].insert_all(_findings(page, record))
+        upsert(conn, "reports", report_row(page, record, digest), "url")
+        insert_rows(conn, "report_cells", _cells(url, record), "INSERT OR REPLACE")
+        insert_rows(conn, "narrative_figures", _numbered(url, record.get("narrative", [])))
+        insert_rows(conn, "quality_flags", _flags(url, record))
+        insert_rows(conn, "spam_findings", _findings(page, record))
     return outcome
 
 
+def upsert(conn: sqlite3.Connection, table: str, row: Mapping[str, Any], pk: str) -> None:
+    """Insert a row, or update the given columns of the stored one (other columns kept)."""
+    columns = tuple(row)
+    conn.execute(_upsert_sql(table, columns, pk), [sql_value(row[c]) for c in columns])
+
+
+def insert_rows(conn: sqlite3.Connection, table: str, rows: list[Mapping[str, Any]],
+                verb: str = "INSERT") -> None:
+    """Insert rows that all have the same columns, in one executemany."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    values = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else [
+        (row[columns[0]],) for row in rows]
+    if any(type(v) not in _PLAIN for row in values for v in row):
+        values = [[sql_value(v) for v in row] for row in values]
+    marks = ", ".join("?" * len(columns))
+    conn.executemany(f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+                     f" VALUES ({marks})", values)
+
+
+@lru_cache(maxsize=64)
+def _upsert_sql(table: str, columns: tuple[str, ...], pk: str) -> str:
+    names = ", ".join(f"[{c}]" for c in columns)
+    marks = ", ".join("?" * len(columns))
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != pk)
+    return (f"INSERT INTO [{table}] ({names}) VALUES ({marks})"
+            f" ON CONFLICT([{pk}]) DO UPDATE SET {updates}")
+
+
+_PLAIN = frozenset({str, int, float, type(None), bytes})
+
+
+def sql_value(value: Any) -> Any:
+    """A value as SQLite stores it: lists and dicts as JSON (as sqlite-utils writes them)."""
+    return value if type(value) in _PLAIN else jsonify_if_needed(value)
+
+
 def _has_version(db: Database, url: str) -> bool:
-    return bool(list(db.query("select 1 from report_versions where url = ? limit 1", [url])))
+    return db.conn.execute("select 1 from report_versions where url = ? limit 1",
+                           [url]).fetchone() is not None
 
 
 def _header(page: Mapping[str, Any], name: str) -> str | None:
@@ -223,8 +265,8 @@ def store_attachments(db: Database, report_url: str, report_record: Mapping[str,
     rows = [_attachment_row(report_url, page, record, digest, used.get(page["url"], 0))
             for page, record, digest in attachments]  # fmt: skip
     with db.atomic():
-        db.execute("DELETE FROM attachments WHERE report_url = ?", [report_url])
-        db["attachments"].insert_all(rows, pk=("report_url", "url"), replace=True)
+        db.conn.execute("DELETE FROM attachments WHERE report_url = ?", [report_url])
+        insert_rows(db.conn, "attachments", rows, "INSERT OR REPLACE")
         db.conn.executemany(
             "UPDATE report_cells SET source = ?, source_page = ?, confidence = ?"
             " WHERE report_url = ? AND field = ?",

@@ -36,56 +36,67 @@ class WarcArchive:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = directory / f"nianbao-{run_id}.warc.gz"
         self._file = open(self.path, "ab")  # noqa: SIM115 (closed by close())
-        self._writer = WARCWriter(self._file, gzip=True)
 
-    def write_page(self, page: dict[str, Any]) -> tuple[str, int]:
-        """Append a page's records (with its attachments' and probe's); (file, offset)."""
+    def write_page(self, page: dict[str, Any], records: bytes | None = None) -> tuple[str, int]:
+        """Append a page's records (``page_records``, made now unless given); (file, offset)."""
         offset = self._file.tell()
-        self._write_one(page)
-        for attachment in page.get("attachments", ()):
-            self._write_one(attachment)
+        self._file.write(page_records(page) if records is None else records)
         self._file.flush()
         return self.path.name, offset
-
-    def _write_one(self, page: dict[str, Any]) -> None:
-        url, date = page["url"], _warc_date(page.get("fetched_at"))
-        response = self._writer.create_warc_record(
-            url, "response", payload=BytesIO(page.get("body") or b""),
-            http_headers=_http_headers(page), warc_headers_dict={"WARC-Date": date},
-        )
-        request = self._writer.create_warc_record(
-            url, "request", payload=BytesIO(b""),
-            http_headers=StatusAndHeaders(f"GET {_target(url)} HTTP/1.1",
-                                          [("Referer", page.get("referer") or "")],
-                                          is_http_request=True),
-            warc_headers_dict={"WARC-Date": date},
-        )
-        meta = {k: page.get(k) for k in METADATA_KEYS}
-        metadata = self._writer.create_warc_record(
-            url, "metadata", payload=BytesIO(json.dumps(meta, ensure_ascii=False).encode()),
-            warc_content_type=METADATA_TYPE, warc_headers_dict={"WARC-Date": date},
-        )
-        concurrent = response.rec_headers.get_header("WARC-Record-ID")
-        for record in (request, metadata):
-            record.rec_headers.add_header("WARC-Concurrent-To", concurrent)
-        records = [response, request, metadata]
-        probe = page.get("probe")
-        if probe:
-            probe_page = {"body": probe.get("body"), "status": probe.get("status"),
-                          "content_type": probe.get("content_type"), "headers": {}}
-            probe_record = self._writer.create_warc_record(
-                url, "response", payload=BytesIO(probe.get("body") or b""),
-                http_headers=_http_headers(probe_page),
-                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent,
-                                   "WARC-Nianbao-Probe-User-Agent": probe.get("user_agent", "")},
-            )
-            records.append(probe_record)
-        for record in records:
-            self._writer.write_record(record)
 
     def close(self) -> None:
         """Close the WARC file."""
         self._file.close()
+
+
+def page_records(page: dict[str, Any]) -> bytes:
+    """A page's records with its attachments' and probe's, each gzipped, as WARC file bytes.
+
+    A pure function of the page: the crawl makes them in its analysis workers.
+    """
+    buffer = BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    _write_one(writer, page)
+    for attachment in page.get("attachments", ()):
+        _write_one(writer, attachment)
+    return buffer.getvalue()
+
+
+def _write_one(writer: WARCWriter, page: dict[str, Any]) -> None:
+    url, date = page["url"], _warc_date(page.get("fetched_at"))
+    response = writer.create_warc_record(
+        url, "response", payload=BytesIO(page.get("body") or b""),
+        http_headers=_http_headers(page), warc_headers_dict={"WARC-Date": date},
+    )
+    request = writer.create_warc_record(
+        url, "request", payload=BytesIO(b""),
+        http_headers=StatusAndHeaders(f"GET {_target(url)} HTTP/1.1",
+                                      [("Referer", page.get("referer") or "")],
+                                      is_http_request=True),
+        warc_headers_dict={"WARC-Date": date},
+    )
+    meta = {k: page.get(k) for k in METADATA_KEYS}
+    metadata = writer.create_warc_record(
+        url, "metadata", payload=BytesIO(json.dumps(meta, ensure_ascii=False).encode()),
+        warc_content_type=METADATA_TYPE, warc_headers_dict={"WARC-Date": date},
+    )
+    concurrent = response.rec_headers.get_header("WARC-Record-ID")
+    for record in (request, metadata):
+        record.rec_headers.add_header("WARC-Concurrent-To", concurrent)
+    records = [response, request, metadata]
+    probe = page.get("probe")
+    if probe:
+        probe_page = {"body": probe.get("body"), "status": probe.get("status"),
+                      "content_type": probe.get("content_type"), "headers": {}}
+        probe_record = writer.create_warc_record(
+            url, "response", payload=BytesIO(probe.get("body") or b""),
+            http_headers=_http_headers(probe_page),
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent,
+                               "WARC-Nianbao-Probe-User-Agent": probe.get("user_agent", "")},
+        )
+        records.append(probe_record)
+    for record in records:
+        writer.write_record(record)
 
 
 def _target(url: str) -> str:

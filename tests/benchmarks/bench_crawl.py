@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from tests.benchmarks.largemirror import generate
 from tests.conftest import FAST, free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
-RSS_EVERY = 0.5  # seconds between RSS samples of the crawl process
+RSS_EVERY = 0.5  # seconds between RSS samples of the crawl process (with its workers)
 _STAT = re.compile(r"'([a-z_/]+)': ([0-9.]+)")
 
 
@@ -34,13 +35,65 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-def _sample(process: subprocess.Popen, samples: list[tuple[float, int]]) -> None:
+def descendants(pid: int) -> list[int]:
+    """The processes started by a process, and theirs."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _group(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "other"
+    # The analysis workers (and multiprocessing's resource tracker) against the rest
+    # (Playwright's driver, started by scrapy-playwright even when no page needs it).
+    return "workers" if b"multiprocessing" in command else "other"
+
+
+def rss_by_group(pid: int) -> dict[str, int]:
+    """RSS (bytes) of the crawl process, of its analysis workers and of its other children."""
+    rss = {"crawl": rss_bytes(pid), "workers": 0, "other": 0}
+    for child in descendants(pid):
+        rss[_group(child)] += rss_bytes(child)
+    return rss
+
+
+def _sample(process: subprocess.Popen, samples: list[tuple[float, dict[str, int]]]) -> None:
     start = time.monotonic()
     while process.poll() is None:
-        rss = rss_bytes(process.pid)
-        if rss:
+        rss = rss_by_group(process.pid)
+        if rss["crawl"]:
             samples.append((time.monotonic() - start, rss))
         time.sleep(RSS_EVERY)
+
+
+def peaks(samples: list[tuple[float, dict[str, int]]]) -> dict[str, float]:
+    """Peak RSS (MiB): the crawl process, with its analysis workers, with every child."""
+    def peak(total) -> float:
+        return round(max((total(r) for _, r in samples), default=0) / 2**20, 1)
+
+    return {
+        "peak_rss_mib": peak(lambda r: r["crawl"]),
+        "peak_rss_with_workers_mib": peak(lambda r: r["crawl"] + r["workers"]),
+        "peak_rss_all_children_mib": peak(lambda r: sum(r.values())),
+    }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def crawl_stats(output: str) -> dict[str, float]:
@@ -49,7 +102,10 @@ def crawl_stats(output: str) -> dict[str, float]:
 
 
 def flatness(samples: list[tuple[float, int]]) -> dict[str, float]:
-    """RSS at 25/50/75/100% of the run (MiB) and the growth over its second half."""
+    """RSS at 25/50/75/100% of the run (MiB) and the growth over its second half.
+
+    The crawl's samples count the crawl process with its analysis workers.
+    """
     if not samples:
         return {}
     end = samples[-1][0]
@@ -88,7 +144,8 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
         *extra,
     ]
     log = db.parent / f"{db.stem}.log"
-    samples: list[tuple[float, int]] = []
+    samples: list[tuple[float, dict[str, int]]] = []
+    used = _children_cpu()
     started = time.monotonic()
     with open(log, "w") as out:
         process = subprocess.Popen(
@@ -103,6 +160,7 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
         process.wait()
         sampler.join()
     wall = time.monotonic() - started
+    cpu = _children_cpu() - used  # the crawl process and its workers (reaped with it)
     stats = crawl_stats(log.read_text(encoding="utf-8", errors="replace"))
     responses = stats.get("downloader/response_count", 0)
     elapsed = stats.get("elapsed_time_seconds") or wall
@@ -112,9 +170,10 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
         "items": int(stats.get("item_scraped_count", 0)),
         "elapsed_s": round(elapsed, 1),
         "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
         "pages_per_s": round(responses / elapsed, 1) if elapsed else 0,
-        "peak_rss_mib": round(max((r for _, r in samples), default=0) / 2**20, 1),
-        **flatness(samples),
+        **peaks(samples),
+        **flatness([(t, r["crawl"] + r["workers"]) for t, r in samples]),
         "log": str(log),
     }
 
