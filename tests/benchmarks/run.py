@@ -33,7 +33,7 @@ def _crawl_rows(crawl: dict | None) -> list[str]:
         crawl["scrapy_bench"],
     )
     before = crawl.get("full_pipeline_before_stage_fixes", {}).get("pages_per_s")
-    was = f" (before the stage fixes: {before})" if before else ""
+    was = f" (earlier: {before})" if before else ""
     mirror = crawl["mirror"]
     marks = ", ".join(f"{full.get(f'rss_{p}pct_mib')}" for p in (25, 50, 75, 100))
     return [
@@ -60,7 +60,7 @@ def _analysis_rows(analysis: dict | None) -> list[str]:
         if name in analysis:
             a = analysis[name]
             was = before.get(name, {}).get("full_pipeline_per_s")
-            was = f" (before the stage fixes: {was})" if was else ""
+            was = f" (earlier: {was})" if was else ""
             rows.append(
                 f"| analysis, {name} ({a['pages']} pages), one core | "
                 f"{a['full_pipeline_per_s']} reports/s{was} | lxml.html.fromstring "
@@ -75,14 +75,14 @@ def _warehouse_rows(warehouse: dict | None) -> list[str]:
     rows = [
         (
             f"| warehouse insert | store_page {warehouse['store_page_reports_per_s']} reports/s "
-            f"(one transaction each, with cells) | bulk executemany "
+            f"(a crawl commits up to 32 at once, with cells) | bulk executemany "
             f"{warehouse['generate']['bulk_reports_per_s']} reports/s |"
         )
     ]
     before = warehouse.get("latency_before_indexes", {})
     for name, figure in warehouse["latency"].items():
         was = before.get(name, {}).get("median_ms")
-        was = f" (before the indexes: {was} ms)" if was else ""
+        was = f" (last release, same session: {was} ms)" if was else ""
         limit = (
             " (stopped at the 3 s SQL time limit)" if figure["status"] == 400 else ""
         )
