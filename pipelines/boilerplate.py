@@ -155,12 +155,8 @@ def _certain_chrome(key: str) -> bool:
     return bool(key) and load_rules().chrome_lines.fullmatch(key) is not None
 
 
-def is_rule_chrome(line: str) -> bool:
-    """Return True when a line seen alone is chrome by the rules (nav, share, print, footer, residue)."""
-    return _is_rule_chrome(line, _key(line))
-
-
 def _is_rule_chrome(line: str, key: str) -> bool:
+    """Whether a line seen alone is chrome by the rules (nav, share, print, footer, residue)."""
     rules = load_rules()
     if rules.residue.fullmatch(line.strip()):
         return True
