@@ -13,6 +13,7 @@ from datasette.app import Datasette
 
 from tests.warehouse.conftest import build_warehouse
 from warehouse.cli import METADATA, PLUGINS_DIR
+from warehouse.plugins.default_facets import default_columns, table_of, without_defaults
 from warehouse.plugins.zh_search import prepare_connection
 from warehouse.refresh import refresh_warehouse
 from warehouse.search import SEARCH_TABLE
@@ -127,6 +128,37 @@ def test_default_facet_region_others_linked(served):
     arrays = _get(ds, "/reports/reports.json?_facet_array=spam_kinds").json()["facet_results"]
     assert {r["value"]: r["count"] for r in arrays["spam_kinds"]["results"]} == {
         "gambling_lexicon": 1, "clone_domain": 1}
+
+
+def test_facet_asked_for_that_is_a_default_is_shown_once(served):
+    ds, db = served
+    data = _get(ds, "/reports/reports.json?_facet=city&_facet=report_year&_size=0").json()
+    assert set(data["facet_results"]) == {"city", "report_year"}  # no city_2
+    cities = {r["value"]: r["count"] for r in data["facet_results"]["city"]["results"]}
+    truth = db.execute("SELECT city, count(*) FROM reports WHERE city IS NOT NULL GROUP BY city")
+    assert cities == dict(truth.fetchall())
+    html = _get(ds, "/reports/reports?_facet=city").text
+    assert html.count('id="facet-city"') == 1 and 'id="facet-city_2"' not in html
+
+
+def test_default_facet_stripping_keeps_other_arguments_byte_for_byte():
+    query = "_facet=%E5%B8%82&_search=%E6%B0%91%E6%94%BF&_facet=city&_sort=report_year"
+    assert table_of("/reports/reports.json") == ("reports", "reports")
+    assert table_of("/reports/reports/1") is None
+    assert default_columns(["city", {"array": "spam_kinds"}, {"column": "county"}]) == {
+        "city", "county"}
+    stripped = without_defaults(query.encode(), {"city", "市"})
+    assert stripped == b"_search=%E6%B0%91%E6%94%BF&_sort=report_year"
+    assert without_defaults(b"_facet=county", {"city"}) == b"_facet=county"
+
+
+def test_dashboard_markdown_rendered_without_the_cell_hook(served):
+    ds, _ = served
+    html = _get(ds, "/-/dashboards/gansu").text
+    assert "<h1>甘肃省政府信息公开工作年度报告</h1>" in html
+    hooks = {p["name"]: p["hooks"] for p in _get(ds, "/-/plugins.json").json()}
+    assert "render_cell" not in hooks.get("markdown_templates.py", [])
+    assert not any("render_markdown" in name for name in hooks)
 
 
 def test_csv_stream_of_every_row(served):
