@@ -177,3 +177,12 @@ def m006_facet_indexes(db: Database) -> None:
     for columns in (["province"], ["county"], ["format_version"], ["scope"], ["is_spam"],
                     ["agency"], ["city", "report_year"]):  # fmt: skip
         db["reports"].create_index(columns, if_not_exists=True)
+
+
+@migrations()
+def m008_drop_city_year_index(db: Database) -> None:
+    # Migrations run in the order they are defined in this file: m007 (above) ran before
+    # m006 on a new warehouse, so m006 made the (city, report_year) index again beside
+    # m007's (city, report_year, county). The longer one serves both; the other only
+    # slowed every write of a report.
+    db.execute("DROP INDEX IF EXISTS idx_reports_city_report_year")
