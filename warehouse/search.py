@@ -25,10 +25,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
+from operator import add
 
 from sqlite_utils import Database
+
+from pipelines.nfkc import nfkc
 
 logger = logging.getLogger(__name__)
 
@@ -53,22 +55,24 @@ class SearchSync:
 
 def bigram_tokens(text: str | None) -> list[str]:
     """The index tokens of a text: Chinese runs as bigrams, other words whole."""
-    if not text:
-        return []
-    tokens: list[str] = []
-    for han, word in _RUNS.findall(unicodedata.normalize("NFKC", text).lower()):
-        if word:
-            tokens.append(word)
-        elif len(han) == 1:
-            tokens.append(han)
-        else:
-            tokens.extend(han[i : i + 2] for i in range(len(han) - 1))
-    return tokens
+    shadow = shadow_text(text)
+    return shadow.split(" ") if shadow else []
 
 
 def shadow_text(text: str | None) -> str:
-    """The bigram shadow of a text, as stored in the FTS table."""
-    return " ".join(bigram_tokens(text))
+    """The bigram shadow of a text, as stored in the FTS table: its tokens, space-separated.
+
+    A run's bigrams are made by one ``map`` over the run and the run shifted by one.
+    """
+    if not text:
+        return ""
+    parts = []
+    for han, word in _RUNS.findall(nfkc(text).lower()):
+        if word or len(han) == 1:
+            parts.append(word or han)
+        else:
+            parts.append(" ".join(map(add, han[:-1], han[1:])))
+    return " ".join(parts)
 
 
 def fts_query(query: str | None, columns: tuple[str, ...] = ()) -> str:

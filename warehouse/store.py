@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 from urllib.parse import unquote
@@ -104,7 +105,8 @@ def store_page(db: Database, page: Mapping[str, Any], record: Mapping[str, Any],
         else:
             touch_page(db, url, seen_at, run_id)
         upsert(conn, "reports", report_row(page, record, digest), "url")
-        insert_rows(conn, "report_cells", _cells(url, record), "INSERT OR REPLACE")
+        insert_values(conn, "report_cells", CELL_COLUMNS, _cells(url, record),
+                      "INSERT OR REPLACE")
         insert_rows(conn, "narrative_figures", _numbered(url, record.get("narrative", [])))
         insert_rows(conn, "quality_flags", _flags(url, record))
         insert_rows(conn, "spam_findings", _findings(page, record))
@@ -125,7 +127,15 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[Mapping[str, An
     columns = tuple(rows[0])
     values = list(map(itemgetter(*columns), rows)) if len(columns) > 1 else [
         (row[columns[0]],) for row in rows]
-    if any(type(v) not in _PLAIN for row in values for v in row):
+    insert_values(conn, table, columns, values, verb)
+
+
+def insert_values(conn: sqlite3.Connection, table: str, columns: tuple[str, ...],
+                  values: list[tuple], verb: str = "INSERT") -> None:
+    """Insert rows given as value tuples in the order of these columns, in one executemany."""
+    if not values:
+        return
+    if not _PLAIN.issuperset(map(type, chain.from_iterable(values))):
         values = [[sql_value(v) for v in row] for row in values]
     marks = ", ".join("?" * len(columns))
     conn.executemany(f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
@@ -214,14 +224,15 @@ def report_row(page: Mapping[str, Any], record: Mapping[str, Any], digest: str) 
     }
 
 
-def _cells(url: str, record: Mapping[str, Any]) -> list[dict]:
-    return [
-        {"report_url": url, "field": c["field"], "table_name": c.get("table"),
-         "value": c.get("value"), "raw": c.get("raw"), "row_label": c.get("row_label"),
-         "col_label": c.get("col_label"), "row": c.get("row"), "col": c.get("col"),
-         "method": c.get("method")}
-        for c in record.get("cells") or []
-    ]
+# The report_cells columns written per cell, and the cell's key for each (after the URL).
+CELL_COLUMNS = ("report_url", "field", "table_name", "value", "raw", "row_label",
+                "col_label", "row", "col", "method")
+_CELL_KEYS = ("table", "value", "raw", "row_label", "col_label", "row", "col", "method")
+
+
+def _cells(url: str, record: Mapping[str, Any]) -> list[tuple]:
+    """The report_cells values of a record's cells, in CELL_COLUMNS order."""
+    return [(url, c["field"], *map(c.get, _CELL_KEYS)) for c in record.get("cells") or []]
 
 
 def _numbered(url: str, figures: Iterable[Mapping[str, Any]]) -> list[dict]:
