@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
-from pipelines.validate import cross_year_flags
+from pipelines.validate import CROSS_YEAR_PREFIXES, cross_year_flags
 from warehouse.refresh import refresh_warehouse
 
 CROSS_YEAR_CODES = ("REQ_CARRY_CHAIN", "ACTIVE_IN_FORCE_CHAIN")
@@ -31,19 +31,35 @@ def check_cross_year(db: Database) -> int:
         years[(row["site"], row["agency"])][row["report_year"]] = row["url"]
     stored = 0
     for by_year in years.values():
-        for year, url in by_year.items():
+        fields: dict[str, dict[str, float | None]] = {}  # the agency's reports', read once
+        for year in sorted(by_year):
             before = by_year.get(year - 1)
             if before is None:
                 continue
-            flags = cross_year_flags(_fields(db, url), _fields(db, before))
-            stored += _store(db, url, before, flags)
+            url = by_year[year]
+            flags = cross_year_flags(_fields(db, url, fields), _fields(db, before, fields))
+            if flags:
+                stored += _store(db, url, before, flags)
     _recount(db)
     return stored
 
 
-def _fields(db: Database, url: str) -> dict[str, float | None]:
-    return {r["field"]: r["value"] for r in
-            db.query("select field, value from report_cells where report_url = ?", [url])}
+def _fields(db: Database, url: str, cache: dict[str, dict]) -> dict[str, float | None]:
+    """The fields of a report the cross-year checks read (a key range per prefix)."""
+    if url not in cache:
+        cache[url] = {field: value for field, value in
+                      db.execute(_FIELDS_SQL, [url, *_RANGES]).fetchall()}
+    return cache[url]
+
+
+def _after(prefix: str) -> str:
+    """The first string after every string that begins with prefix."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+_RANGES = [bound for prefix in CROSS_YEAR_PREFIXES for bound in (prefix, _after(prefix))]
+_FIELDS_SQL = ("select field, value from report_cells where report_url = ? and ("
+               + " or ".join(["(field >= ? and field < ?)"] * len(CROSS_YEAR_PREFIXES)) + ")")
 
 
 def _store(db: Database, url: str, before: str, flags) -> int:

@@ -199,6 +199,10 @@ def _foreign_places(report: Report) -> list[Flag]:
     ]  # fmt: skip
 
 
+# The fields cross_year_flags reads begin with these (the warehouse reads only those).
+CROSS_YEAR_PREFIXES = ("requests.carried_over.", "requests.carry_forward.", "active.")
+
+
 def cross_year_flags(now: Mapping[str, Any], before: Mapping[str, Any]) -> list[Flag]:
     """Soft checks between a report's fields and the same agency's year before."""
     flags = []

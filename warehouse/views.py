@@ -146,7 +146,12 @@ def request_outcomes_sql() -> str:
         "  r.format_version,\n"
         + ",\n".join(select)
         + ",\n  r.url AS report_url\nFROM reports AS r\n"
-        "JOIN report_cells AS c ON c.report_url = r.url AND c.field GLOB 'requests.*'\n"
+        # Only the 总计 cells are pivoted (a seventh of the request cells); a report with
+        # request cells but no 总计 one still has its row, of NULLs.
+        "LEFT JOIN report_cells AS c ON c.report_url = r.url"
+        " AND c.field GLOB 'requests.*.total'\n"
+        "WHERE EXISTS (SELECT 1 FROM report_cells AS x WHERE x.report_url = r.url"
+        " AND x.field GLOB 'requests.*')\n"
         "GROUP BY r.url"
     )
 

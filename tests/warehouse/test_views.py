@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.warehouse.conftest import build_warehouse, report
 from warehouse.views import MATERIALIZED, _expand, create_views, outcome_columns, view_sql
 
 MZ2021 = "https://www.dingxi.gov.cn/a/mz2021.html"
@@ -57,6 +58,21 @@ def test_request_outcomes_reads_totals_and_sums_subtotals(db):
         ]
         == 2
     )
+
+
+def test_request_outcomes_row_for_request_cells_without_totals(tmp_path):
+    no_total = "https://www.dingxi.gov.cn/a/nt2021.html"
+    no_requests = "https://www.dingxi.gov.cn/a/nr2021.html"
+    db = build_warehouse(tmp_path / "reports.db", [
+        report(no_total, "定西市交通局", 2021, "2022-01-10",
+               {"requests.new.natural_person": 5, "active.regulations.issued": 1}),
+        report(no_requests, "定西市水务局", 2021, "2022-01-10", {"active.regulations.issued": 2}),
+    ])
+    create_views(db)
+    row = _one(db, "SELECT * FROM request_outcomes WHERE report_url = ?", no_total)
+    assert (row["agency"], row["new"], row["handled"]) == ("定西市交通局", None, None)
+    assert list(db.query("SELECT 1 FROM request_outcomes WHERE report_url = ?", [no_requests])) == []
+    db.close()
 
 
 def test_identity_failures_name_the_identity_and_numbers(db):
