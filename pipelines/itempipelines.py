@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from pipelines.crossyear import finish_warehouse
-from pipelines.persist import Writer, persist_item
+from pipelines.persist import Writer, persist_item, tune_writer
 from pipelines.pool import Analysis
 from warehouse.history import mark_gone
 from warehouse.runs import site_runs, summarize, utc_now
@@ -25,8 +25,6 @@ from warehouse.store import finish_run, start_run, store_sites
 from warehouse.warc import WarcArchive
 
 logger = logging.getLogger(__name__)
-
-WRITER_CACHE_KIB = 64 * 1024  # the crawl's SQLite page cache (PRAGMA cache_size)
 
 
 class AnalysisPipeline:
@@ -104,15 +102,7 @@ class StorePipeline:
         logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
 
     def _open(self, spider) -> None:
-        # An item is handed on once its transaction is committed (in the WAL), so a killed
-        # crawl loses nothing it stored. Commits are not fsynced one by one (8-14 ms each
-        # here), only at checkpoints: a power cut may undo the last few reports, which the
-        # next (incremental) crawl fetches again.
-        self.db.conn.execute("PRAGMA synchronous = NORMAL")
-        # Each report adds ~200 cells to the (report_url, field) key and the field index,
-        # at places spread over both: a 64 MiB page cache (SQLite's default is 2 MiB) keeps
-        # more of them in memory (~10 % of the store's time at 5,000 reports).
-        self.db.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+        tune_writer(self.db.conn)
         store_sites(self.db, (s.as_row() for s in spider.sites))
         args = {"site": spider.site_arg, "years": spider.years_arg}
         start_run(self.db, self.run_id, spider.name, args, utc_now())

@@ -67,6 +67,24 @@ def _record(page: dict[str, Any]) -> dict[str, Any]:
     return page["record"] if "record" in page else chain.to_record(page)
 
 
+# The crawl's SQLite page cache (PRAGMA cache_size; SQLite's default is 2 MiB).
+WRITER_CACHE_KIB = 64 * 1024
+
+
+def tune_writer(conn) -> None:
+    """The crawl's settings of its warehouse connection.
+
+    An item is handed on once its transaction is committed (in the WAL), so a killed crawl
+    loses nothing it stored. Commits are not fsynced one by one (8-14 ms each here), only
+    at checkpoints: a power cut may undo the last few reports, which the next
+    (incremental) crawl fetches again. Each report adds ~200 cells to the (report_url,
+    field) key and the field index, at places spread over both: a larger page cache keeps
+    more of them in memory (~10 % of the store's time at 5,000 reports).
+    """
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+
+
 # Items stored in one transaction at most: bounds how long an item waits for its commit.
 MAX_GROUP = 32
 

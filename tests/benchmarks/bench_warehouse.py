@@ -16,6 +16,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+from pipelines.persist import MAX_GROUP, persist_item, tune_writer
+from pipelines.pool import Analysis
+from tests.benchmarks.bench_analysis import mirror_pages
 from tests.conftest import free_port, wait_for_http
 from tests.warehouse.conftest import REPORTS, SITES
 from warehouse.archive import store_raw
@@ -26,6 +29,7 @@ from warehouse.schema import open_db
 from warehouse.search import sync_search
 from warehouse.store import store_page, store_sites
 from warehouse.views import create_views
+from warehouse.warc import WarcArchive
 
 ROOT = Path(__file__).resolve().parents[2]
 CITIES = (
@@ -88,6 +92,30 @@ def store_rate(folder: Path, count: int = 1000) -> float:
     elapsed = time.perf_counter() - started
     db.close()
     return count / elapsed
+
+
+def crawl_store_rate(folder: Path, mirror_dir: Path, count: int = 600) -> dict:
+    """Reports/s of the crawl's store over the large mirror's analysed reports (~200 cells
+    each): persist_item with the crawl's connection settings, MAX_GROUP items a transaction."""
+    analysis = Analysis(0, ocr=False)
+    items = [analysis.analyze_here(page)[0] for page in mirror_pages(mirror_dir, count)]
+    for stale in folder.glob("crawlstore.db*"):
+        stale.unlink()
+    db = open_db(folder / "crawlstore.db")
+    tune_writer(db.conn)
+    warc = WarcArchive(folder / "warc", "bench")
+    started, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, len(items), MAX_GROUP):
+        with db.atomic():
+            for item in items[start : start + MAX_GROUP]:
+                persist_item(db, folder / "raw", item, "bench", warc)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    cells = db.execute("select count(*) from report_cells").fetchone()[0]
+    warc.close()
+    db.close()
+    return {"reports": len(items), "cells_per_report": round(cells / len(items)),
+            "reports_per_s": round(len(items) / elapsed, 1),
+            "cpu_ms_per_report": round(cpu / len(items) * 1000, 2)}
 
 
 def _report_rows(n: int, rng: random.Random):
@@ -312,6 +340,9 @@ def bench_warehouse(path: Path, reports: int = 1_000_000) -> dict:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     result = {"store_page_reports_per_s": round(store_rate(folder), 1)}
+    mirror = folder / "mirror"
+    if (mirror / "manifest.json").is_file():
+        result["crawl_store"] = crawl_store_rate(folder, mirror)
     result["generate"] = generate(path, reports)
     result["reports"] = reports
     result["db_mib"] = round(path.stat().st_size / 2**20, 1)

@@ -79,6 +79,14 @@ def _warehouse_rows(warehouse: dict | None) -> list[str]:
             f"{warehouse['generate']['bulk_reports_per_s']} reports/s |"
         )
     ]
+    crawl_store = warehouse.get("crawl_store")
+    if crawl_store:
+        rows.append(
+            f"| warehouse insert, the crawl's store ({crawl_store['reports']} analysed mirror "
+            f"reports, {crawl_store['cells_per_report']} cells each) | "
+            f"{crawl_store['reports_per_s']} reports/s, {crawl_store['cpu_ms_per_report']} ms "
+            f"CPU a report | store_page of the small test reports above |"
+        )
     before = warehouse.get("latency_before_indexes", {})
     for name, figure in warehouse["latency"].items():
         was = before.get(name, {}).get("median_ms")
