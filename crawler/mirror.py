@@ -10,6 +10,7 @@ page's own scripts keep working. Without MIRROR the handler is scrapy-playwright
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import urlsplit, urlunsplit
 
@@ -47,15 +48,37 @@ def from_mirror(url: str, mirror: str, original: str) -> str:
 
 
 class MirrorDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's handler, re-pointed at the MIRROR server when it is set."""
+    """scrapy-playwright's handler, re-pointed at the MIRROR server when it is set.
+
+    Playwright (its Node driver, ~120 MiB, and then Chromium) starts with the first
+    request that needs a browser, not with the engine: most sites never need one.
+    """
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         self.mirror = crawler.settings.get("MIRROR", "").rstrip("/")
+        self._playwright_started: asyncio.Future | None = None
         if self.mirror:
             logger.info("Fetching every URL from the offline mirror at %s", self.mirror)
 
+    # scrapy-playwright launches from the engine_started signal (through one of these).
+    async def _maybe_launch_in_thread(self) -> None:
+        return None
+
+    def _engine_started(self) -> None:
+        return None
+
+    async def _launched(self) -> None:
+        """Start Playwright once, for the first browser request (the others wait for it)."""
+        if self._playwright_started is None:
+            logger.info("A page needs a browser: starting Playwright")
+            self._playwright_started = asyncio.ensure_future(
+                ScrapyPlaywrightDownloadHandler._maybe_launch_in_thread(self))
+        await asyncio.shield(self._playwright_started)
+
     async def download_request(self, request: Request) -> Response:
+        if request.meta.get("playwright"):
+            await self._launched()
         if not self.mirror:
             return await super().download_request(request)
         browser = bool(request.meta.get("playwright"))

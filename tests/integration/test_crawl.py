@@ -94,6 +94,12 @@ def test_crawl_summary_printed(crawled):
         assert f"\n{site} " in summary
 
 
+def test_browser_started_once_for_the_challenge_and_the_js_list(crawled):
+    _, output, _ = crawled
+    assert output.count("A page needs a browser: starting Playwright") == 1
+    assert output.count("Starting download handler") == 1
+
+
 def test_crawl_run_recorded(crawled):
     db, _, _ = crawled
     ((stats,),) = _rows(db, "select stats from crawl_runs")

@@ -154,6 +154,12 @@ def test_crawl_finishes_bounded(hostile):
     assert reason == "finished"
 
 
+def test_no_browser_started_when_no_page_needs_one(hostile):
+    _, output, _, _ = hostile
+    assert "Starting download handler" not in output  # scrapy-playwright's launch
+    assert "needs a browser" not in output
+
+
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_fault_ends_as_a_stored_flagged_row(hostile, fault):
     db, _, log, _ = hostile
