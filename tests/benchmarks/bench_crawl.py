@@ -70,13 +70,35 @@ def rss_by_group(pid: int) -> dict[str, int]:
     return rss
 
 
-def _sample(process: subprocess.Popen, samples: list[tuple[float, dict[str, int]]]) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used itself (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _sample(process: subprocess.Popen, samples: list[tuple[float, dict[str, int]]],
+            cpu: dict[int, tuple[str, float]]) -> None:
     start = time.monotonic()
     while process.poll() is None:
         rss = rss_by_group(process.pid)
         if rss["crawl"]:
             samples.append((time.monotonic() - start, rss))
+        for pid in (process.pid, *descendants(process.pid)):
+            used = cpu_seconds(pid)
+            if used:
+                cpu[pid] = ("crawl" if pid == process.pid else _group(pid), used)
         time.sleep(RSS_EVERY)
+
+
+def cpu_by_group(cpu: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds of the crawl process itself and of its children by group (last samples)."""
+    totals: dict[str, float] = {}
+    for group, used in cpu.values():
+        totals[group] = round(totals.get(group, 0.0) + used, 1)
+    return totals
 
 
 def peaks(samples: list[tuple[float, dict[str, int]]]) -> dict[str, float]:
@@ -122,8 +144,9 @@ def flatness(samples: list[tuple[float, int]]) -> dict[str, float]:
     return marks
 
 
-def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
-    """One crawl of the large mirror; its rate, stats and memory."""
+def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str,
+              server_pid: int | None = None) -> dict:
+    """One crawl of the large mirror; its rate, stats, memory and CPU by process."""
     command = [
         sys.executable,
         "-m",
@@ -145,6 +168,8 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
     ]
     log = db.parent / f"{db.stem}.log"
     samples: list[tuple[float, dict[str, int]]] = []
+    processes: dict[int, tuple[str, float]] = {}
+    server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
     used = _children_cpu()
     started = time.monotonic()
     with open(log, "w") as out:
@@ -155,7 +180,7 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        sampler = threading.Thread(target=_sample, args=(process, samples))
+        sampler = threading.Thread(target=_sample, args=(process, samples, processes))
         sampler.start()
         process.wait()
         sampler.join()
@@ -171,6 +196,11 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str) -> dict:
         "elapsed_s": round(elapsed, 1),
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
+        # Sampled every RSS_EVERY s: the crawl process's last half second is not in it.
+        "cpu_by_process_s": {
+            **cpu_by_group(processes),
+            "mirror_server": round(cpu_seconds(server_pid) - server_cpu, 1) if server_pid else None,
+        },
         "pages_per_s": round(responses / elapsed, 1) if elapsed else 0,
         **peaks(samples),
         **flatness([(t, r["crawl"] + r["workers"]) for t, r in samples]),
@@ -234,13 +264,15 @@ def bench_crawl(mirror_dir: Path, sites: int = 52, per_site: int = 100) -> dict:
         wait_for_http(url + "/__mirror__/log")
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
-            full = run_crawl(url, mirror_dir / "registry.yaml", work / "full.db")
+            full = run_crawl(url, mirror_dir / "registry.yaml", work / "full.db",
+                             server_pid=server.pid)
             bare = run_crawl(
                 url,
                 mirror_dir / "registry.yaml",
                 work / "bare.db",
                 "-s",
                 "ITEM_PIPELINES={}",
+                server_pid=server.pid,
             )
             for run in (full, bare):
                 run["log_tail"] = (

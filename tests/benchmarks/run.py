@@ -48,7 +48,21 @@ def _crawl_rows(crawl: dict | None) -> list[str]:
             f"{marks} MiB | no pipelines: peak {bare['peak_rss_mib']} MiB, "
             f"{bare.get('growth_second_half_mib')} MiB growth over the second half |"
         ),
+        *_cpu_rows(full, bare),
     ]
+
+
+def _cpu_rows(full: dict, bare: dict) -> list[str]:
+    """CPU seconds by process of both crawls, where measured."""
+    if "cpu_by_process_s" not in full:
+        return []
+
+    def spent(run: dict) -> str:
+        parts = ", ".join(f"{name} {seconds}" for name, seconds in run["cpu_by_process_s"].items()
+                          if seconds is not None)
+        return f"{run['cpu_s']} CPU s in {run['elapsed_s']} s ({parts})"
+
+    return [f"| crawl CPU, every stage on | {spent(full)} | no pipelines: {spent(bare)} |"]
 
 
 def _analysis_rows(analysis: dict | None) -> list[str]:
