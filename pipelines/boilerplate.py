@@ -238,14 +238,34 @@ def strip_boilerplate(text: str, chrome: Chrome | None = None) -> Cleaned:
 
 
 def _is_chrome(line: str, key: str, learned: frozenset[str]) -> bool:
+    short = len(line) <= MAX_CHROME_LINE
+    verdict = _line_verdict(line, key) if short else _verdict(line, key)
+    if verdict is _IF_LEARNED:
+        # Lines with spam terms stay for the spam stage (asked last: the costliest).
+        return key in learned and not has_strong_terms(line)
+    return verdict
+
+
+# _verdict's answer for a line that is chrome only when the site's template has it.
+_IF_LEARNED = object()
+
+
+@lru_cache(maxsize=8192)  # a site's chrome lines and table rows recur on its pages
+def _line_verdict(line: str, key: str) -> bool | object:
+    return _verdict(line, key)
+
+
+def _verdict(line: str, key: str) -> bool | object:
+    """Whether a line is chrome by the rules alone (True, False), or _IF_LEARNED."""
     if not line.strip():
         return False  # blank lines are structure, not chrome
     if _is_structure(line, key):
         return False
-    if not _certain_chrome(key) and (load_rules().protect.search(key)
-                                     or not (key in learned or _is_rule_chrome(line, key))):
-        return False
-    # Lines with spam terms stay for the spam stage (asked last: the costliest check).
+    if not _certain_chrome(key):
+        if load_rules().protect.search(key):
+            return False
+        if not _is_rule_chrome(line, key):
+            return _IF_LEARNED
     return not has_strong_terms(line)
 
 
@@ -300,10 +320,32 @@ class ChromeLearner:
             keys = _page_keys(decoded.text)
             recent.append(keys)
             counts.update(keys)
+            dropped: frozenset[str] = frozenset()
             while len(recent) > self.window:
-                for key in recent.popleft():
+                dropped = recent.popleft()
+                for key in dropped:
                     counts[key] -= 1
                     if not counts[key]:
                         del counts[key]
-            self.chrome[site] = _chrome_from_counts(counts, len(recent))
+            before = self.chrome.get(site)
+            if dropped and before is not None and before.pages == len(recent):
+                # A full window slid by one page: only the keys of the page added and
+                # of the page dropped changed their counts.
+                self.chrome[site] = _chrome_updated(before, counts, keys | dropped)
+            else:
+                self.chrome[site] = _chrome_from_counts(counts, len(recent))
         return self.chrome.get(site)
+
+
+def _chrome_updated(chrome: Chrome, counts: Mapping[str, int],
+                    changed: frozenset[str]) -> Chrome:
+    """_chrome_from_counts(counts, chrome.pages) when only the ``changed`` keys' counts
+    differ from those ``chrome`` was learned from."""
+    needed = max(DEFAULT_MIN_PAGES, DEFAULT_MIN_SHARE * chrome.pages)
+    lines = set(chrome.lines)
+    for key in changed:
+        if counts.get(key, 0) >= needed and _may_be_chrome(key):
+            lines.add(key)
+        else:
+            lines.discard(key)
+    return Chrome(frozenset(lines), chrome.pages)

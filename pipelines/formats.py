@@ -48,7 +48,13 @@ class Format:
 
     def names(self, table: str | None = None) -> tuple[str, ...]:
         """Field names in schema order, optionally of one table only."""
-        return tuple(f.name for f in self.fields if table in (None, f.table))
+        if table is None:
+            return self._all_names
+        return tuple(f.name for f in self.fields if f.table == table)
+
+    @cached_property
+    def _all_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
 
     def spec(self, name: str) -> FieldSpec | None:
         """The spec of one field, or None when the version has no such field."""
@@ -153,14 +159,28 @@ def version_by_year(year: int | None) -> str | None:
 def version_markers(normalized_text: str) -> dict[str, int]:
     """How many content markers of each table version the text shows."""
     counts: dict[str, int] = {}
-    for version, patterns in load_versions()["markers"].items():
-        counts[version] = sum(bool(re.search(p, normalized_text)) for p in patterns)
+    for version, patterns in _marker_patterns():
+        counts[version] = sum(bool(p.search(normalized_text)) for p in patterns)
     return counts
 
 
 def has_table_markers(normalized_text: str) -> bool:
     """Whether the text shows any standard table (第二十条第（一）项, 申请人情况, ...)."""
-    return any(re.search(p, normalized_text) for p in load_versions()["table_markers"])
+    return any(p.search(normalized_text) for p in _table_marker_patterns())
+
+
+@lru_cache(maxsize=1)
+def _marker_patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    """The version markers of report_versions.json, compiled."""
+    return tuple(
+        (version, tuple(re.compile(p) for p in patterns))
+        for version, patterns in load_versions()["markers"].items()
+    )
+
+
+@lru_cache(maxsize=1)
+def _table_marker_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in load_versions()["table_markers"])
 
 
 def detect_version(normalized_text: str, year: int | None) -> tuple[str | None, str]:

@@ -51,6 +51,8 @@ _PARSER = etree.HTMLParser()
 # Documents kept parsed: decode reads a page's markup twice, the spam stage once more
 # (and a cloaking probe's markup in between).
 PARSED_DOCUMENTS = 4
+# Cell texts up to this length have their cleaning cached.
+_CACHED_CELL = 200
 
 
 def normalize_line(text: str) -> str:
@@ -86,7 +88,7 @@ def html_to_text(html: str) -> str:
     Blocks become lines; a data table (no nested table) becomes one ``| … |`` line per
     row with rowspan/colspan expanded; a layout table is rendered as blocks.
     """
-    if not html.strip():
+    if not html or html.isspace():  # (not html.strip(), without copying the page)
         return ""
     try:
         root = parse_document(html)
@@ -125,7 +127,7 @@ def cell_text(cell: etree._Element) -> str:
     if not len(cell):  # the common cell: text only, no child (nor comment)
         text = cell.text or ""
         # A word or number ("0", "自然人") has no space or pipe to change.
-        return text if text.isalnum() else normalize_line(text.replace("|", "｜"))
+        return text if text.isalnum() else _plain_cell(text)
     parts: list[str] = []
     for piece in cell.iter():
         if piece is not cell and piece.tag in DROPPED_TAGS:
@@ -139,47 +141,71 @@ def cell_text(cell: etree._Element) -> str:
     return normalize_line(" ".join(parts).replace("|", "｜"))
 
 
-def _span(value: str | None) -> int:
-    match = _SPAN.match(value) if value else None
+def _plain_cell(text: str) -> str:
+    """The text of a cell without children, pipes made full-width, spaces collapsed."""
+    if len(text) <= _CACHED_CELL:
+        return _cached_plain_cell(text)
+    return _read_plain_cell(text)
+
+
+def _read_plain_cell(text: str) -> str:
+    return normalize_line(text.replace("|", "｜"))
+
+
+@lru_cache(maxsize=4096)  # labels recur in every report of a format
+def _cached_plain_cell(text: str) -> str:
+    return _read_plain_cell(text)
+
+
+@lru_cache(maxsize=256)  # a few values ("2", "3", "22") on every page
+def _span(value: str) -> int:
+    match = _SPAN.match(value)
     return min(max(int(match.group(1)), 1), MAX_SPAN) if match else 1
 
 
 def table_grid(table: etree._Element) -> list[list[str]]:
     """Expand a data table into a full grid; a spanned cell repeats in each position."""
     grid: list[list[str]] = []
-    pending: dict[tuple[int, int], str] = {}
+    pending: dict[int, dict[int, str]] = {}  # row -> column -> text of a rowspan above
     rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
     budget = MAX_TABLE_CELLS
     for r, tr in enumerate(rows):
         row: list[str] = []
         col = 0
+        above = pending.pop(r, None)
         for cell in tr.iterchildren("td", "th"):
             if len(row) > budget:
                 break
-            if pending:
-                while (r, col) in pending:
-                    row.append(pending.pop((r, col)))
+            if above:
+                while col in above:
+                    row.append(above.pop(col))
                     col += 1
-            text = cell_text(cell)
-            attrib = cell.attrib
-            if not attrib:  # most cells: no attribute to read one by one
+            if len(cell):
+                text = cell_text(cell)
+            else:  # cell_text's common case, inline: a cell of text only
+                text = cell.text or ""
+                if not text.isalnum():
+                    text = _plain_cell(text)
+            if not cell.keys():  # most cells: no attribute to look up one by one
                 row.append(text)
                 col += 1
                 continue
-            rowspan, colspan = attrib.get("rowspan"), attrib.get("colspan")
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
             colspan = _span(colspan) if colspan else 1
             if colspan == 1:
                 row.append(text)
             else:
                 row.extend([text] * colspan)
             if rowspan and (rowspan := _span(rowspan)) > 1:
-                for dc in range(colspan):
-                    for dr in range(1, rowspan):
-                        pending[(r + dr, col + dc)] = text
+                for dr in range(1, rowspan):
+                    below = pending.setdefault(r + dr, {})
+                    for dc in range(colspan):
+                        below[col + dc] = text
             col += colspan
-        while (r, col) in pending:
-            row.append(pending.pop((r, col)))
-            col += 1
+        if above:
+            while col in above:
+                row.append(above.pop(col))
+                col += 1
         budget -= len(row)
         if budget < 0:
             break

@@ -34,24 +34,36 @@ def _figures() -> tuple[dict[str, Any], ...]:
     return tuple(spec["figures"])
 
 
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[dict[str, Any], tuple[re.Pattern[str], ...],
+                               tuple[re.Pattern[str], ...]], ...]:
+    """Each figure's spec with its patterns and zero patterns compiled."""
+    return tuple(
+        (spec, tuple(map(re.compile, spec["patterns"])),
+         tuple(map(re.compile, spec.get("zero", ()))))
+        for spec in _figures()
+    )  # fmt: skip
+
+
 def extract_figures(text: str) -> tuple[Figure, ...]:
     """The first statement of each known figure in the text, with its sentence."""
     found = []
-    for spec in _figures():
-        figure = _first_figure(spec, text)
+    for spec, patterns, zero in _compiled():
+        figure = _first_figure(spec, patterns, zero, text)
         if figure:
             found.append(figure)
     return tuple(found)
 
 
-def _first_figure(spec: dict[str, Any], text: str) -> Figure | None:
+def _first_figure(spec: dict[str, Any], patterns: tuple[re.Pattern[str], ...],
+                  zero: tuple[re.Pattern[str], ...], text: str) -> Figure | None:
     hits: list[tuple[int, int | float, re.Match[str]]] = []
-    for pattern in spec["patterns"]:
-        match = re.search(pattern, text)
+    for pattern in patterns:
+        match = pattern.search(text)
         if match:
             hits.append((match.start(), _number(match), match))
-    for pattern in spec.get("zero", ()):
-        match = re.search(pattern, text)
+    for pattern in zero:
+        match = pattern.search(text)
         if match:
             hits.append((match.start(), 0, match))
     if not hits:

@@ -89,13 +89,13 @@ def extract_report(text: str, hints: ReportHints | None = None) -> Report:
     """
     hints = hints or ReportHints()
     text = text[:MAX_CHARS] if isinstance(text, str) else ""
-    lines = [line.strip() for line in re.split(r"\r\n|\r|\n", text) if line.strip()]
+    lines = text_lines(text)
     meta = extract_metadata(
         lines, hints.page_title, hints.list_title, hints.list_date, hints.meta
     )
     sections = find_sections(lines)
     regions = section_regions(sections, len(lines))
-    normalized = normalize_label(text)
+    normalized = normalized_text(lines)
     version, basis = detect_version(normalized, meta.report_year)
     table_regions = {t: regions[n] for t, n in TABLE_SECTIONS.items() if n in regions}
     cells = extract_tables(lines, table_regions, version) if version != "pre2019_free_text" else ()
@@ -119,6 +119,18 @@ def extract_report(text: str, hints: ReportHints | None = None) -> Report:
         places=mentions(to_simplified(text)),
         has_preamble=bool(sections) and has_preamble(lines, sections),
     )
+
+
+def text_lines(text: str) -> list[str]:
+    """The non-blank lines of a text, stripped."""
+    return [line.strip() for line in re.split(r"\r\n|\r|\n", text) if line.strip()]
+
+
+def normalized_text(lines: list[str]) -> str:
+    """normalize_label of the text the lines come from (text_lines), line by line: the
+    labels and table rows recur from report to report (their normal form is cached),
+    and NFKC never joins characters across the whitespace normalize_label drops."""
+    return "".join(map(normalize_label, lines))
 
 
 def _region(meta, text: str, url: str | None) -> Region:

@@ -52,6 +52,20 @@ class CellSource:
         self.__dict__.update(field=field, source=source, kind=kind, page=page,
                              confidence=confidence)
 
+    @classmethod
+    def each(cls, fields: Sequence[str], source: str | None,
+             kind: str) -> tuple[CellSource, ...]:
+        """One source per field, all read from one place without page numbers: made
+        without a call to __init__ each (a report has 200 cells)."""
+        new = object.__new__
+        out = []
+        for name in fields:
+            cell_source = new(cls)
+            cell_source.__dict__.update(field=name, source=source, kind=kind, page=None,
+                                        confidence=None)
+            out.append(cell_source)
+        return tuple(out)
+
 
 @dataclass(frozen=True)
 class Combined:
@@ -146,7 +160,7 @@ def _sources(
     cells, url: str | None, kind: str, document: Document | None
 ) -> tuple[CellSource, ...]:
     if document is None:
-        return tuple(CellSource(c.field, url, kind) for c in cells)
+        return CellSource.each([c.field for c in cells], url, kind)
     return tuple(
         CellSource(c.field, url, kind, document.page_of(c.row),
                    document.confidence.get((c.row, c.col)))
@@ -169,6 +183,8 @@ def _document_flags(
 
 def _comparisons(report: Report, attachments: Sequence[Attachment]) -> list[Flag]:
     """A flag per attachment whose tables disagree with the page's."""
+    if not attachments:
+        return []
     page = report.fields
     flags = []
     for attachment in attachments:

@@ -82,7 +82,7 @@ def parse_html(html: str) -> etree._Element | None:
     A document is the tree decode parsed (htmltext.parse_document); a fragment is
     parsed again, since lxml.html rewrites its body.
     """
-    if not html or not html.strip():
+    if not html or html.isspace():
         return None
     try:
         root = parse_document(html)
@@ -101,11 +101,26 @@ def html_evidence(html: str) -> DomFindings:
     if root is None:
         return DomFindings((), None, ())
     tree = root.getroottree()
-    hidden, hidden_texts = _hidden_evidence(root, tree, html)
-    evidence = hidden + _write_evidence(root, tree, html) + _link_farm(root, tree)
-    evidence += _redirect_evidence(root, tree, html) + _meta_evidence(root, tree)
-    title = _title(root)
+    found = _by_tag(root)
+    hidden, hidden_texts = _hidden_evidence(root, tree, html, found["style"])
+    evidence = hidden + _write_evidence(found["script"], tree, html)
+    evidence += _link_farm(found["a"], tree)
+    evidence += _redirect_evidence(found["script"], found["meta"], tree, html)
+    evidence += _meta_evidence(found["meta"], tree)
+    title = _title(found["title"])
     return DomFindings(tuple(evidence), title, tuple(hidden_texts))
+
+
+_READ_TAGS = ("style", "script", "a", "meta", "title")
+
+
+def _by_tag(root: etree._Element) -> dict[str, list[etree._Element]]:
+    """The elements the checks read, by tag, each list in document order: one walk
+    of the tree instead of one per tag."""
+    found: dict[str, list[etree._Element]] = {tag: [] for tag in _READ_TAGS}
+    for el in root.iter(*_READ_TAGS):
+        found[el.tag].append(el)
+    return found
 
 
 def _offset(html: str, snippet: str) -> tuple[int | None, int | None]:
@@ -118,10 +133,10 @@ def _declarations(el: etree._Element) -> str:
     return _BLANKS.sub("", (el.get("style") or "").lower())
 
 
-def _css_hidden_selectors(root: etree._Element) -> tuple[set[str], set[str]]:
+def _css_hidden_selectors(styles: list[etree._Element]) -> tuple[set[str], set[str]]:
     classes: set[str] = set()
     ids: set[str] = set()
-    for style in root.iter("style"):
+    for style in styles:
         for selectors, body in _CSS_RULE.findall(style.text or ""):
             if _hiding_rule(_BLANKS.sub("", body.lower())) is None:
                 continue
@@ -156,8 +171,9 @@ def _why_hidden(el: etree._Element, classes: set[str], ids: set[str]) -> str | N
     return None
 
 
-def _hidden_evidence(root, tree, html: str) -> tuple[list[Evidence], list[str]]:
-    classes, ids = _css_hidden_selectors(root)
+def _hidden_evidence(root, tree, html: str,
+                     styles: list[etree._Element]) -> tuple[list[Evidence], list[str]]:
+    classes, ids = _css_hidden_selectors(styles)
     out: list[Evidence] = []
     texts: list[str] = []
     skip: set = set()
@@ -197,10 +213,10 @@ def _private_links(el: etree._Element) -> list[str]:
     return out
 
 
-def _link_farm(root, tree) -> list[Evidence]:
+def _link_farm(anchors: list[etree._Element], tree) -> list[Evidence]:
     spam_anchors = []
     hosts: set[str] = set()
-    for a in root.iter("a"):
+    for a in anchors:
         host = host_of(a.get("href"))
         if not host or is_ordinary_link_host(host):
             continue
@@ -231,9 +247,9 @@ def _script_text(el: etree._Element) -> str:
     return raw
 
 
-def _write_evidence(root, tree, html: str) -> list[Evidence]:
+def _write_evidence(scripts: list[etree._Element], tree, html: str) -> list[Evidence]:
     out = []
-    for script in root.iter("script"):
+    for script in scripts:
         code = _script_text(script)
         for m in _DOCUMENT_WRITE.finditer(code):
             written = m.group(1)
@@ -261,9 +277,10 @@ def _redirect_target_private(target: str) -> bool:
     return host is not None and not is_official_host(host)
 
 
-def _redirect_evidence(root, tree, html: str) -> list[Evidence]:
+def _redirect_evidence(scripts: list[etree._Element], metas: list[etree._Element], tree,
+                       html: str) -> list[Evidence]:
     out = []
-    for script in root.iter("script"):
+    for script in scripts:
         code = _script_text(script)
         targets = [t for g in _LOCATION_SET.findall(code) for t in g if t]
         cloaks = _REFERRER_CHECK.search(code) or _SPIDER_CHECK.search(code)
@@ -279,7 +296,7 @@ def _redirect_evidence(root, tree, html: str) -> list[Evidence]:
             out.append(make_evidence("script_redirect", code[:300], start, end,
                                      dom_path=tree.getpath(script), signal="script_packed",
                                      detail="packed (obfuscated) script"))
-    for meta in root.iter("meta"):
+    for meta in metas:
         if (meta.get("http-equiv") or "").lower() != "refresh":
             continue
         m = _META_REFRESH_URL.search(meta.get("content") or "")
@@ -289,17 +306,17 @@ def _redirect_evidence(root, tree, html: str) -> list[Evidence]:
     return out
 
 
-def _title(root) -> str | None:
-    for t in root.iter("title"):
+def _title(titles: list[etree._Element]) -> str | None:
+    for t in titles:
         text = " ".join((_TEXT_CONTENT(t) or "").split())
         if text:
             return text
     return None
 
 
-def _meta_evidence(root, tree) -> list[Evidence]:
+def _meta_evidence(metas: list[etree._Element], tree) -> list[Evidence]:
     out = []
-    for meta in root.iter("meta"):
+    for meta in metas:
         name = (meta.get("name") or meta.get("property") or "").lower()
         if name not in ("keywords", "description", "og:title", "og:description"):
             continue

@@ -22,6 +22,8 @@ _ONLY_PIPES = re.compile(r"^[|｜\s]*$")
 # Cells up to this length have their reading cached (numbers and labels recur across
 # reports); longer text, prose mostly, is read each time.
 _CACHED_CELL = 64
+# Lines up to this length have their tokens cached (a table row is ~50-150 characters).
+_CACHED_LINE = 300
 
 
 class Token(NamedTuple):
@@ -33,11 +35,14 @@ class Token(NamedTuple):
     piped: bool  # came from a ``| … |`` row (blank cells exist only there)
     row: int  # running row number, one per text line
     value: bool  # a cell value (number or blank marker) rather than a label: is_value()
+    number: int | float | None  # the value read (parse_value); None: a blank, a label
+    norm: str  # the cell text normalised for label matching (normalize_label)
 
-    @property
-    def norm(self) -> str:
-        """The cell text normalised for label matching."""
-        return normalize_label(self.text)
+
+def make_token(text: str, line: int, col: int, piped: bool, row: int) -> Token:
+    """The token of one cell, read."""
+    _, _, _, value, number, norm = _read_cell(text, col, piped)
+    return _token((text, line, col, piped, row, value, number, norm))
 
 
 def parse_value(raw: str) -> tuple[bool, int | float | None]:
@@ -90,11 +95,6 @@ def split_cells(line: str) -> list[str] | None:
     return cells
 
 
-def _cell_is_value(cell: str) -> bool:
-    """is_value(cell, True): a pipe cell, blank ones included."""
-    return (_parse_short(cell) if len(cell) <= _CACHED_CELL else _parse(cell))[0]
-
-
 # Token(...) without the Python-level __new__ of a NamedTuple: pipe rows make thousands.
 _token = partial(tuple.__new__, Token)
 
@@ -102,24 +102,45 @@ _token = partial(tuple.__new__, Token)
 def tokenize(lines: list[str], first_line: int = 0) -> list[Token]:
     """Tokens of a block of text lines, in reading order."""
     tokens: list[Token] = []
-    for offset, line in enumerate(lines):
-        number = first_line + offset
-        if _ONLY_PIPES.match(line):
-            continue
-        cells = split_cells(line)
-        if cells is not None and len(cells) > 1:
-            tokens.extend([_token((c, number, i, True, number, _cell_is_value(c)))
-                           for i, c in enumerate(cells)])
-            continue
-        text = cells[0] if cells else line.strip()
-        parts = _RUN_SPLIT.split(text)
-        if len(parts) > 1 and all(parse_value(p)[0] and p for p in parts):
-            # "0 0 0 1 1 ..." : a table row collapsed onto one line.
-            tokens.extend([Token(p, number, i, False, number, is_value(p, False))
-                           for i, p in enumerate(parts)])
-        elif text:
-            tokens.append(Token(text, number, 0, False, number, is_value(text, False)))
+    for number, line in enumerate(lines, first_line):
+        cells = _line_cells(line) if len(line) <= _CACHED_LINE else _read_line(line)
+        if cells:
+            tokens.extend([_token((text, number, col, piped, number, value, num, norm))
+                           for text, col, piped, value, num, norm in cells])
     return tokens
+
+
+# A token without its line number: (text, col, piped, value, number, norm).
+_Cell = tuple[str, int, bool, bool, int | float | None, str]
+
+
+@lru_cache(maxsize=4096)
+def _line_cells(line: str) -> tuple[_Cell, ...]:
+    # Table rows recur across reports (a row of zeros, a template's header rows):
+    # each distinct line is split and read once.
+    return _read_line(line)
+
+
+def _read_line(line: str) -> tuple[_Cell, ...]:
+    """The tokens of one line, without their line number."""
+    if _ONLY_PIPES.match(line):
+        return ()
+    cells = split_cells(line)
+    if cells is not None and len(cells) > 1:
+        return tuple(_read_cell(c, i, True) for i, c in enumerate(cells))
+    text = cells[0] if cells else line.strip()
+    parts = _RUN_SPLIT.split(text)
+    if len(parts) > 1 and all(parse_value(p)[0] and p for p in parts):
+        # "0 0 0 1 1 ..." : a table row collapsed onto one line.
+        return tuple(_read_cell(p, i, False) for i, p in enumerate(parts))
+    if text:
+        return (_read_cell(text, 0, False),)
+    return ()
+
+
+def _read_cell(text: str, col: int, piped: bool) -> _Cell:
+    number = parse_value(text)[1]
+    return text, col, piped, is_value(text, piped), number, normalize_label(text)
 
 
 @lru_cache(maxsize=1)

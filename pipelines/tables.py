@@ -22,7 +22,7 @@ from pipelines.formats import (
     load_schema,
     normalize_label,
 )
-from pipelines.tablegrid import Token, is_value, parse_value, tokenize
+from pipelines.tablegrid import Token, make_token, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,8 @@ def extract_tables(
         if not found:
             whole = tokenize(lines, 0) if whole is None else whole
             found = reader(whole)
-        cells.extend(c for c in found if c.field in allowed)
-    return tuple(_first_per_field(cells))
+        cells.extend(found)
+    return tuple(_first_per_field(cells, allowed))
 
 
 @lru_cache(maxsize=4)
@@ -93,12 +93,14 @@ def _allowed_fields(version: str | None) -> frozenset[str]:
     return all_field_names()
 
 
-def _first_per_field(cells: list[Cell]) -> list[Cell]:
+def _first_per_field(cells: list[Cell], allowed: frozenset[str]) -> list[Cell]:
+    """The first cell of each allowed field, in order."""
     seen: set[str] = set()
     out = []
     for cell in cells:
-        if cell.field not in seen:
-            seen.add(cell.field)
+        name = cell.field
+        if name not in seen and name in allowed:
+            seen.add(name)
             out.append(cell)
     return out
 
@@ -160,25 +162,27 @@ def _row_values(tokens: list[Token], i: int, limit: int) -> list[Token]:
 
 
 def _active_cells(tokens: list[Token]) -> list[Cell]:
-    labels = load_labels()
     header: list[tuple[int, str]] = []  # (offset from the row label, printed label)
     cells: list[Cell] = []
     for i, tok in enumerate(tokens):
         norm = tok.norm
-        if labels["active_header"] in norm and len(norm) < 20:
+        short = len(norm) <= MAX_LABEL
+        is_header, row_id = _active_label(norm) if short else (False, None)
+        if is_header:
             header = _active_header(tokens, i)
             continue
-        row_id = _active_row(norm)
         if row_id is None:
             continue
         cells.extend(_active_row_cells(tokens, i, row_id, header))
     return cells
 
 
-def _active_row(norm: str) -> str | None:
-    if not norm or len(norm) > MAX_LABEL:
-        return None
-    return _first_id("active_rows", norm)
+@lru_cache(maxsize=8192)
+def _active_label(norm: str) -> tuple[bool, str | None]:
+    """Whether a label heads the columns (信息内容), and the row it names, if any."""
+    if load_labels()["active_header"] in norm and len(norm) < 20:
+        return True, None
+    return False, _first_id("active_rows", norm) if norm else None
 
 
 def _active_column(printed: str) -> str | None:
@@ -234,7 +238,7 @@ def _active_row_cells(
             continue
         col_id = _active_column(col_label)
         cells.append(
-            Cell(f"active.{row_id}.{col_id}", parse_value(tok.text)[1], tok.text,
+            Cell(f"active.{row_id}.{col_id}", tok.number, tok.text,
                  "active", label.text, col_label, tok.line, tok.col, _method(tok))
         )  # fmt: skip
     return cells
@@ -247,6 +251,8 @@ def _request_cells(tokens: list[Token]) -> list[Cell]:
     context: str | None = None
     seen_groups: set[str] = set()
     columns = _request_column_labels(tokens)
+    col_ids = tuple(col_id for col_id, _ in columns)
+    col_labels = [col_label for _, col_label in columns]
     cells: list[Cell] = []
     for i, tok in enumerate(tokens):
         if tok.value:
@@ -254,27 +260,42 @@ def _request_cells(tokens: list[Token]) -> list[Cell]:
         norm = tok.norm
         if not norm or len(norm) > MAX_LABEL:
             continue
-        path = _request_row(norm, context, seen_groups)
+        rows, group = _request_label(norm)
+        path = _request_row(rows, context, seen_groups) if rows else None
         values = _row_values(tokens, i, REQUEST_COLUMNS) if path else []
         path = path if values else None
         if path and len(values) == REQUEST_COLUMNS:
-            cells.extend(
-                Cell(f"{path}.{col_id}", parse_value(v.text)[1], v.text, "requests",
-                     tok.text, col_label, v.line, v.col, _method(v))
-                for (col_id, col_label), v in zip(columns, values)
-            )  # fmt: skip
+            label, names = tok.text, _field_names(path, col_ids)
+            cells.extend([
+                Cell(name, v.number, v.text, "requests", label, col_label, v.line, v.col,
+                     "pipe" if v.piped else "lines")
+                for name, col_label, v in zip(names, col_labels, values)
+            ])  # fmt: skip
             continue
         if path:
             logger.debug("request row %r has %d values, not read", tok.text, len(values))
-        group = _first_id("requests_groups", norm)
         if group:
             context = group
             seen_groups.add(group)
     return cells
 
 
-def _request_row(norm: str, context: str | None, seen_groups: set[str]) -> str | None:
-    for row in _matches("requests_rows", norm):
+@lru_cache(maxsize=8192)
+def _request_label(norm: str) -> tuple[tuple[dict[str, Any], ...], str | None]:
+    """The request rows a label may be (in lexicon order), and the group it opens."""
+    groups = _matches("requests_groups", norm)
+    return _matches("requests_rows", norm), groups[0]["id"] if groups else None
+
+
+@lru_cache(maxsize=256)
+def _field_names(path: str, col_ids: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{path}.{col_id}" for col_id in col_ids)
+
+
+def _request_row(rows: tuple[dict[str, Any], ...], context: str | None,
+                 seen_groups: set[str]) -> str | None:
+    """The path of the first of a label's rows that fits the group context."""
+    for row in rows:
         if "group" in row and row["group"] != context:
             continue
         if "after_group" in row and row["after_group"] not in seen_groups:
@@ -289,14 +310,32 @@ def _request_column_labels(tokens: list[Token]) -> list[tuple[str, str]]:
     printed = {c["id"]: c["label"] for c in spec}
     texts = [t.text for t in tokens[:200] if not t.value]
     found: dict[str, str] = {}
+    wanted = len(_label_patterns("requests_columns"))
     for j, text in enumerate(texts):
-        if len(found) == len(_label_patterns("requests_columns")):
+        if len(found) == wanted:
             break  # every column has its printed label: later text changes nothing
         for pair in (text, f"{text} {texts[j + 1]}" if j + 1 < len(texts) else text):
-            for col in _matches("requests_columns", _SPACES.sub("", pair)):
-                if col["id"] not in found:
-                    found[col["id"]] = pair
+            for col_id in _column_ids(pair):
+                if col_id not in found:
+                    found[col_id] = pair
     return [(c["id"], found.get(c["id"], printed[c["id"]])) for c in spec]
+
+
+def _column_ids(text: str) -> tuple[str, ...]:
+    """The ids of the request columns a header text matches, in lexicon order."""
+    if len(text) > MAX_LABEL:
+        return _read_column_ids(text)
+    return _cached_column_ids(text)
+
+
+def _read_column_ids(text: str) -> tuple[str, ...]:
+    found = _matches("requests_columns", _SPACES.sub("", text))
+    return tuple(col["id"] for col in found)
+
+
+@lru_cache(maxsize=8192)
+def _cached_column_ids(text: str) -> tuple[str, ...]:
+    return _read_column_ids(text)
 
 
 # --- table 4: review_litigation -----------------------------------------------------
@@ -326,7 +365,7 @@ def _review_cells(tokens: list[Token]) -> list[Cell]:
         tok = tokens[i]
         if _FLAT_REVIEW_ROW.fullmatch(tok.norm):
             # 15 single-digit cells run together when a table is flattened to text.
-            digits = [Token(d, tok.line, n, False, tok.row, is_value(d, False))
+            digits = [make_token(d, tok.line, n, False, tok.row)
                       for n, d in enumerate(tok.norm)]
             return _review_from(digits, "digits")
         if not tok.value:
@@ -339,7 +378,7 @@ def _review_cells(tokens: list[Token]) -> list[Cell]:
 
 def _review_from(run: list[Token], method: str) -> list[Cell]:
     return [
-        Cell(key, parse_value(t.text)[1], t.text, "review_litigation", block, leaf,
+        Cell(key, t.number, t.text, "review_litigation", block, leaf,
              t.line, t.col, method)
         for (key, block, leaf), t in zip(_review_layout(), run)
     ]  # fmt: skip

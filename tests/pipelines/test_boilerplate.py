@@ -87,3 +87,23 @@ def test_learn_chrome_needs_enough_pages():
 def test_never_raises(bad):
     assert isinstance(strip_boilerplate(bad), Cleaned)
     assert isinstance(learn_chrome([bad, "x"]), Chrome)
+
+
+def test_learner_window_matches_learn_chrome():
+    """The learner's chrome, kept up to date page by page as its window slides, is what
+    learn_chrome gives over the same last pages."""
+    from types import SimpleNamespace
+
+    from pipelines.boilerplate import ChromeLearner
+
+    template = ["首页 | 政务公开", "网站地图", "主办单位：某县人民政府"]
+    texts = []
+    for n in range(12):
+        own = [f"第{n}页正文", f"浏览次数：{n % 3}", "分享到" if n % 4 else "打印本页"]
+        extra = [f"临时栏目{n // 5}"] if n % 2 else []
+        texts.append("\n".join(template[: 1 + n % 3] + own + extra))
+    learner = ChromeLearner(window=4)
+    for i, text in enumerate(texts):
+        page = {"site": "s", "decoded": SimpleNamespace(kind="html", text=text)}
+        chrome = learner.observe(page)
+        assert chrome == learn_chrome(texts[max(0, i - 3): i + 1])
