@@ -110,9 +110,17 @@ def test_home_page_in_chinese(page, warehouse_url):
     assert "年度报告 / Annual reports" in page.text_content("h1")
 
 
+def _facet_by_city(page) -> None:
+    """The city column's menu: "Facet by this" (it keeps the search and filters)."""
+    page.click("th.col-city .dropdown-menu-icon")
+    page.click(".dropdown-menu a.dropdown-facet")
+    page.wait_for_selector("#facet-city")
+
+
 def test_facet_reports_by_city(page, warehouse_url, served_db):
     db, _ = served_db
     page.goto(warehouse_url + "/reports/reports")
+    page.click('a[href="?_facet=city"]')  # the facet links in the table's description
     page.click(f"#facet-city >> text={CITY}")
     page.wait_for_url("**city=*")
     assert unquote(page.url).endswith(f"city={CITY}") or f"city={CITY}" in unquote(
@@ -138,6 +146,8 @@ def test_search_minzheng_finds_dingxi_civil_affairs(page, warehouse_url, served_
     )[0][0]
     assert f"{truth} row" in page.text_content("h3")
     # More hits than a page holds: narrow them to the city with its facet.
+    _facet_by_city(page)
+    assert "_search=" in page.url
     page.click(f"#facet-city >> text={CITY}")
     page.wait_for_url("**city=*")
     assert "_search=" in page.url
