@@ -132,14 +132,32 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[Mapping[str, An
 
 def insert_values(conn: sqlite3.Connection, table: str, columns: tuple[str, ...],
                   values: list[tuple], verb: str = "INSERT") -> None:
-    """Insert rows given as value tuples in the order of these columns, in one executemany."""
+    """Insert rows given as value tuples in the order of these columns, in one statement.
+
+    The rows go to SQLite as one JSON array that json_each reads back, in order: one call
+    into SQLite however many rows. executemany takes the GIL back after every row, and in
+    the crawl, whose reactor thread wants it too, each take can wait out a whole switch
+    interval (a report's 200 cells). Values JSON cannot carry exactly (bytes, NaN,
+    infinities) go by executemany.
+    """
     if not values:
         return
     if not _PLAIN.issuperset(map(type, chain.from_iterable(values))):
         values = [[sql_value(v) for v in row] for row in values]
-    marks = ", ".join("?" * len(columns))
-    conn.executemany(f"{verb} INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
-                     f" VALUES ({marks})", values)
+    names = ", ".join(f"[{c}]" for c in columns)
+    try:
+        rows = json.dumps(values, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"{verb} INTO [{table}] ({names}) VALUES ({marks})", values)
+        return
+    conn.execute(f"{verb} INTO [{table}] ({names}) {_json_select(len(columns))}", [rows])
+
+
+@lru_cache(maxsize=16)
+def _json_select(width: int) -> str:
+    picks = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(width))
+    return f"SELECT {picks} FROM json_each(?) AS j"
 
 
 @lru_cache(maxsize=64)
