@@ -132,32 +132,29 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[Mapping[str, An
 
 def insert_values(conn: sqlite3.Connection, table: str, columns: tuple[str, ...],
                   values: list[tuple], verb: str = "INSERT") -> None:
-    """Insert rows given as value tuples in the order of these columns, in one statement.
+    """Insert rows given as value tuples in the order of these columns, many a statement.
 
-    The rows go to SQLite as one JSON array that json_each reads back, in order: one call
-    into SQLite however many rows. executemany takes the GIL back after every row, and in
-    the crawl, whose reactor thread wants it too, each take can wait out a whole switch
-    interval (a report's 200 cells). Values JSON cannot carry exactly (bytes, NaN,
-    infinities) go by executemany.
+    One INSERT with a VALUES list of as many rows as SQLite takes parameters for: a
+    report's 200 cells in one call into SQLite (or a few). executemany takes the GIL back
+    after every row, and in the crawl, whose reactor thread wants it too, each take can
+    wait out a whole switch interval.
     """
     if not values:
         return
     if not _PLAIN.issuperset(map(type, chain.from_iterable(values))):
         values = [[sql_value(v) for v in row] for row in values]
+    per = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns))
+    for start in range(0, len(values), per):
+        rows = values[start : start + per]
+        conn.execute(_values_sql(verb, table, columns, len(rows)),
+                     list(chain.from_iterable(rows)))
+
+
+@lru_cache(maxsize=256)
+def _values_sql(verb: str, table: str, columns: tuple[str, ...], count: int) -> str:
     names = ", ".join(f"[{c}]" for c in columns)
-    try:
-        rows = json.dumps(values, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
-        marks = ", ".join("?" * len(columns))
-        conn.executemany(f"{verb} INTO [{table}] ({names}) VALUES ({marks})", values)
-        return
-    conn.execute(f"{verb} INTO [{table}] ({names}) {_json_select(len(columns))}", [rows])
-
-
-@lru_cache(maxsize=16)
-def _json_select(width: int) -> str:
-    picks = ", ".join(f"json_extract(j.value, '$[{i}]')" for i in range(width))
-    return f"SELECT {picks} FROM json_each(?) AS j"
+    row = "(" + ", ".join("?" * len(columns)) + ")"
+    return f"{verb} INTO [{table}] ({names}) VALUES " + ", ".join([row] * count)
 
 
 @lru_cache(maxsize=64)
