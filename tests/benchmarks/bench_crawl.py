@@ -62,10 +62,10 @@ def _group(pid: int) -> str:
     return "workers" if b"multiprocessing" in command else "other"
 
 
-def rss_by_group(pid: int) -> dict[str, int]:
+def rss_by_group(pid: int, children: list[int]) -> dict[str, int]:
     """RSS (bytes) of the crawl process, of its analysis workers and of its other children."""
     rss = {"crawl": rss_bytes(pid), "workers": 0, "other": 0}
-    for child in descendants(pid):
+    for child in children:
         rss[_group(child)] += rss_bytes(child)
     return rss
 
@@ -83,10 +83,11 @@ def _sample(process: subprocess.Popen, samples: list[tuple[float, dict[str, int]
             cpu: dict[int, tuple[str, float]]) -> None:
     start = time.monotonic()
     while process.poll() is None:
-        rss = rss_by_group(process.pid)
+        children = descendants(process.pid)  # one walk of /proc a sample, for both
+        rss = rss_by_group(process.pid, children)
         if rss["crawl"]:
             samples.append((time.monotonic() - start, rss))
-        for pid in (process.pid, *descendants(process.pid)):
+        for pid in (process.pid, *children):
             used = cpu_seconds(pid)
             if used:
                 cpu[pid] = ("crawl" if pid == process.pid else _group(pid), used)

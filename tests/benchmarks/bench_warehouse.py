@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from pipelines.persist import MAX_GROUP, persist_item, tune_writer
+from pipelines.persist import Writer, persist_item, tune_writer
 from pipelines.pool import Analysis
 from tests.benchmarks.bench_analysis import mirror_pages
 from tests.conftest import free_port, wait_for_http
@@ -96,23 +96,24 @@ def store_rate(folder: Path, count: int = 1000) -> float:
 
 def crawl_store_rate(folder: Path, mirror_dir: Path, count: int = 600) -> dict:
     """Reports/s of the crawl's store over the large mirror's analysed reports (~200 cells
-    each): persist_item with the crawl's connection settings, MAX_GROUP items a transaction."""
+    each): persist_item through the crawl's own Writer, with the crawl's connection settings."""
     analysis = Analysis(0, ocr=False)
     items = [analysis.analyze_here(page)[0] for page in mirror_pages(mirror_dir, count)]
     for stale in folder.glob("crawlstore.db*"):
         stale.unlink()
-    db = open_db(folder / "crawlstore.db")
-    tune_writer(db.conn)
+    writer = Writer(lambda: open_db(folder / "crawlstore.db"))
+    writer.call(tune_writer, writer.db.conn).result()
     warc = WarcArchive(folder / "warc", "bench")
     started, cpu = time.perf_counter(), time.process_time()
-    for start in range(0, len(items), MAX_GROUP):
-        with db.atomic():
-            for item in items[start : start + MAX_GROUP]:
-                persist_item(db, folder / "raw", item, "bench", warc)
+    stored = [writer.write(persist_item, writer.db, folder / "raw", item, "bench", warc)
+              for item in items]
+    for future in stored:
+        future.result()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    cells = db.execute("select count(*) from report_cells").fetchone()[0]
+    cells = writer.call(lambda: writer.db.execute("select count(*) from report_cells")
+                        .fetchone()[0]).result()
+    writer.close()
     warc.close()
-    db.close()
     return {"reports": len(items), "cells_per_report": round(cells / len(items)),
             "reports_per_s": round(len(items) / elapsed, 1),
             "cpu_ms_per_report": round(cpu / len(items) * 1000, 2)}
