@@ -76,10 +76,17 @@ def spam_step(page: Page) -> dict:
     result = detect_spam(page["cleaned"].text, html=decoded.markup, url=page.get("url"),
                          title=title)
     probe = page.get("probe") or {}
-    if probe.get("body"):
+    if probe.get("body") and not _served_alike(page, probe):
         result = add_cloaking(result, probe["body"], probe.get("content_type"),
                               page.get("url"), title)
     return {**page, "spam": result}
+
+
+def _served_alike(page: Page, probe: Mapping[str, Any]) -> bool:
+    # The search engine got the very bytes a reader got: nothing can have been cloaked
+    # (and reading them again, without the site's learned chrome, could only mislead).
+    return (probe["body"] == page.get("body")
+            and probe.get("content_type") == page.get("content_type"))
 
 
 def add_cloaking(normal: SpamResult, probe_body: bytes, content_type: str | None,

@@ -46,3 +46,21 @@ def test_list_pages_and_binaries_pass_through_unanalysed():
     page = chain.analyze_page({"url": "https://x.gov.cn/a.pdf", "body": b"%PDF-1.4 ...",
                                "content_type": "application/pdf", "kind": "attachment"})
     assert page["decoded"].format == "pdf" and "report" not in page
+
+
+def test_a_probe_served_the_same_bytes_is_not_read_again(monkeypatch):
+    body = "<html><body><h1>2023年政府信息公开工作年度报告</h1><p>一、总体情况</p></body></html>"
+    page = {"url": "https://x.gov.cn/a.html", "body": body.encode(), "kind": "report",
+            "content_type": "text/html; charset=utf-8"}
+    alone = chain.analyze_page(page)["spam"]
+
+    def unexpected(*args, **kwargs):
+        raise AssertionError("the same bytes were checked for cloaking again")
+
+    monkeypatch.setattr(chain, "add_cloaking", unexpected)
+    same = {"body": page["body"], "content_type": page["content_type"], "status": 200}
+    assert chain.analyze_page({**page, "probe": same})["spam"] == alone
+    # Other bytes (here, another charset declared) are still read as the search engine got them.
+    other = {**same, "content_type": "text/html; charset=gbk"}
+    with pytest.raises(AssertionError):
+        chain.spam_step(chain.boilerplate_step(chain.decode_step({**page, "probe": other})))
