@@ -21,27 +21,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import logging.handlers
 import multiprocessing
-import multiprocessing.connection
-import os
-import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, process
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from pipelines.boilerplate import Chrome, ChromeLearner
+from pipelines.children import CONTEXT, LogRelay, child_init
 from pipelines.chain import STEPS, run_step, to_record
 from warehouse.warc import page_records
 
 logger = logging.getLogger(__name__)
 
-# Not fork: the crawl process runs threads (Twisted's pool, Playwright's driver).
-CONTEXT = "spawn"
 # A pool that breaks again and again (workers killed for memory, say) is given up after
 # this many fresh starts; the rest of the crawl is analysed in this process.
 MAX_RESTARTS = 3
+# Calls queued for the workers beyond one each. ProcessPoolExecutor queues one more call
+# than it has workers (process.EXTRA_QUEUED_CALLS) and tops that queue up from its manager
+# thread, which in the crawl waits for the GIL behind the reactor: the workers sat idle
+# waiting for their next page. (A queued call cannot be cancelled; none is.)
+QUEUED_AHEAD = 16
 
 STEP_NAMES = tuple(name for name, _ in STEPS)
 LEARNED_FROM = "decode"  # the step whose output the chrome learner reads
@@ -182,8 +182,7 @@ class Analysis:
         self.learner = ChromeLearner()
         self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
-        self._logs = None
-        self._listener = None
+        self._logs: LogRelay | None = None
         self._learning = Turns()
         self._leaving = Turns()
 
@@ -243,13 +242,8 @@ class Analysis:
         if self._executor is None:
             context = multiprocessing.get_context(CONTEXT)
             if self._logs is None:
-                self._logs = context.Queue()
-                self._listener = logging.handlers.QueueListener(self._logs, _Relay())
-                self._listener.start()
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_worker_init,
-                initargs=(self._logs, self.log_level),
-            )
+                self._logs = LogRelay(context)
+            self._executor = _executor(self.workers, context, self._logs.queue, self.log_level)
         return self._executor
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:
@@ -267,38 +261,20 @@ class Analysis:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
         if self._logs is not None:
             self._logs.close()
             self._logs = None
 
 
+def _executor(workers: int, context, logs, level: int | str) -> ProcessPoolExecutor:
+    saved = process.EXTRA_QUEUED_CALLS  # read once, when the executor is made
+    process.EXTRA_QUEUED_CALLS = QUEUED_AHEAD
+    try:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=child_init,
+                                   initargs=(logs, level))
+    finally:
+        process.EXTRA_QUEUED_CALLS = saved
+
+
 def _own_fields(item: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in item.items() if key not in NOT_DECODED}
-
-
-def _worker_init(logs, level: int | str) -> None:
-    # Workers log through the crawl process's handlers (Scrapy's format, its log file).
-    root = logging.getLogger()
-    root.handlers[:] = [logging.handlers.QueueHandler(logs)]
-    root.setLevel(level)
-    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
-
-
-def _exit_with_parent() -> None:
-    # A crawl killed outright (SIGKILL) cannot stop its workers, and they would wait on
-    # their queue for ever (each holds both ends of it): they go when it goes.
-    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
-    os._exit(1)
-
-
-class _Relay(logging.Handler):
-    """Hand a worker's log record to this process's logger of the same name."""
-
-    def handle(self, record: logging.LogRecord) -> bool:
-        logger_ = logging.getLogger(record.name)
-        if logger_.isEnabledFor(record.levelno):
-            logger_.handle(record)
-        return True

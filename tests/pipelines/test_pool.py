@@ -7,6 +7,7 @@ their attachments, some with a cloaking probe), in manifest order.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures.process
 import mimetypes
 import multiprocessing
 import os
@@ -227,3 +228,14 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
     except OSError:
         return False
+
+
+def test_the_workers_have_pages_queued_ahead():
+    analysis = pool.Analysis(workers=1, ocr=False)
+    try:
+        executor = analysis._pool()
+        assert executor._call_queue._maxsize == 1 + pool.QUEUED_AHEAD
+    finally:
+        analysis.close()
+    # Only the crawl's pool: another executor in the process keeps the standard queue.
+    assert concurrent.futures.process.EXTRA_QUEUED_CALLS == 1
