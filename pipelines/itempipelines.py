@@ -10,19 +10,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from functools import partial
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from pipelines.crossyear import finish_warehouse
-from pipelines.persist import Writer, persist_item, tune_writer
+from pipelines.persist import Warehouse, Writer, for_store, open_warehouse, store_item
 from pipelines.pool import Analysis
 from warehouse.history import mark_gone
 from warehouse.runs import site_runs, summarize, utc_now
 from warehouse.schema import open_db
 from warehouse.store import finish_run, start_run, store_sites
-from warehouse.warc import WarcArchive
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +69,11 @@ class AnalysisPipeline:
 class StorePipeline:
     """Stage 6: archive the raw bytes, upsert the rows, record the crawl run.
 
-    The warehouse is written by a thread of its own (persist.Writer: its SQLite connection
-    lives there), so the reactor does not wait on SQLite. Items are stored in the order
-    they come (the analysis hands them on in the order the chrome learner saw them), those
-    queued together in one transaction, and an item is handed on only once the transaction
-    holding it is committed.
+    The warehouse is written by a process of its own (persist.Writer: its SQLite
+    connection and WARC file live there), so neither the reactor nor the GIL waits on
+    SQLite. Items are stored in the order they come (the analysis hands them on in the
+    order the chrome learner saw them), those queued together in one transaction, and an
+    item is handed on only once the transaction holding it is committed.
     """
 
     def __init__(self, crawler, db_path: str, raw_dir: str) -> None:
@@ -81,8 +81,6 @@ class StorePipeline:
         self.db_path = db_path
         self.raw_dir = Path(raw_dir) if raw_dir else Path(db_path).parent / "raw"
         self.run_id = uuid.uuid4().hex
-        self.db = None
-        self.warc = None
         self.writer: Writer | None = None
         self.wait_async = False
 
@@ -95,22 +93,18 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.writer = Writer(lambda: open_db(self.db_path))
-        self.db = self.writer.db
+        spider = self.crawler.spider
+        self.writer = Writer(partial(open_warehouse, partial(open_db, self.db_path),
+                                     self.raw_dir, self.run_id),
+                             self.crawler.settings.get("LOG_LEVEL"))
         self.wait_async = is_asyncio_reactor_installed()
-        self.writer.call(self._open, self.crawler.spider).result()
+        args = {"site": spider.site_arg, "years": spider.years_arg}
+        self.writer.call(open_run, [s.as_row() for s in spider.sites], spider.name, args,
+                         utc_now()).result()
         logger.info("Writing to %s (raw pages in %s)", self.db_path, self.raw_dir)
 
-    def _open(self, spider) -> None:
-        tune_writer(self.db.conn)
-        store_sites(self.db, (s.as_row() for s in spider.sites))
-        args = {"site": spider.site_arg, "years": spider.years_arg}
-        start_run(self.db, self.run_id, spider.name, args, utc_now())
-        self.warc = WarcArchive(self.raw_dir / "warc", self.run_id)
-
     def process_item(self, item):
-        stored = self.writer.write(persist_item, self.db, self.raw_dir, item, self.run_id,
-                                   self.warc)
+        stored = self.writer.write(store_item, for_store(item))
         if self.wait_async:
             return self._counted_later(item, stored)
         return self._counted(item, stored.result())
@@ -126,20 +120,33 @@ class StorePipeline:
         return item
 
     def spider_closed(self, spider, reason: str) -> None:
-        # Every item is stored by now; the run is closed on the warehouse's thread too.
-        self.writer.call(self._close, spider, reason).result()
+        # Every item is stored by now; the run is closed by the writer too.
+        stats = self.crawler.stats
+        # Only a complete walk of a site can tell that a report is no longer listed.
+        complete = reason == "finished" and spider.years_arg is None
+        closed = self.writer.call(close_run, [s.id for s in spider.sites], stats.get_stats(),
+                                  reason, complete, self.db_path).result()
+        for key, value in closed.items():
+            stats.set_value(key, value)
         self.writer.close()
 
-    def _close(self, spider, reason: str) -> None:
-        sites = [s.id for s in spider.sites]
-        stats = self.crawler.stats
-        if reason == "finished" and spider.years_arg is None:
-            # Only a complete walk of a site can tell that a report is no longer listed.
-            gone = mark_gone(self.db, sites, self.run_id, utc_now())
-            stats.set_value("nianbao/incremental/gone", gone)
-        rows = site_runs(stats.get_stats(), self.run_id, sites)
-        finish_run(self.db, self.run_id, finished_at=utc_now(), reason=reason,
-                   stats=stats.get_stats(), summary=summarize(stats.get_stats(), self.db_path),
-                   site_runs=rows)
-        stats.set_value("nianbao/quality/cross_year", finish_warehouse(self.db))
-        self.warc.close()
+
+def open_run(warehouse: Warehouse, sites: list[dict], spider: str, args: dict,
+             started_at: str) -> None:
+    """In the writer: the registry's sites and the start of this run."""
+    store_sites(warehouse.db, sites)
+    start_run(warehouse.db, warehouse.run_id, spider, args, started_at)
+
+
+def close_run(warehouse: Warehouse, sites: list[str], stats: dict, reason: str,
+              complete: bool, db_path: str) -> dict:
+    """In the writer: the end of this run; the stats it adds to the crawl's."""
+    db, run_id = warehouse.db, warehouse.run_id
+    added = {}
+    if complete:
+        added["nianbao/incremental/gone"] = mark_gone(db, sites, run_id, utc_now())
+    stats = {**stats, **added}
+    finish_run(db, run_id, finished_at=utc_now(), reason=reason, stats=stats,
+               summary=summarize(stats, db_path), site_runs=site_runs(stats, run_id, sites))
+    added["nianbao/quality/cross_year"] = finish_warehouse(db)
+    return added
