@@ -13,6 +13,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+from pathlib import Path
 
 CONTEXT = "spawn"  # not fork: the crawl process runs threads (Twisted's pool, Playwright's)
 
@@ -30,8 +31,13 @@ class LogRelay:
         self.queue.close()
 
 
-def child_init(logs, level: int | str) -> None:
-    """In a child: log through the crawl's relay queue, and end when the crawl ends."""
+def child_init(logs, level: int | str, name: str) -> None:
+    """In a child: its name (as ps and top show it), logs through the crawl's relay queue,
+    and its end when the crawl ends."""
+    try:
+        Path("/proc/self/comm").write_text(name[:15])  # Linux; elsewhere the name stays
+    except OSError:
+        pass
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(logs)]
     root.setLevel(level)

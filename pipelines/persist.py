@@ -293,7 +293,7 @@ def _ready(results, process) -> bool:
 
 def _serve(open_state: Callable[[], Any], jobs, results, logs, level: int | str) -> None:
     """The writer process: open the state, then run jobs, writes grouped, until _STOP."""
-    child_init(logs, level)
+    child_init(logs, level, "nianbao-writer")
     try:
         state = open_state()
     except BaseException as err:  # noqa: BLE001 (handed to the crawl process)

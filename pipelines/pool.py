@@ -271,7 +271,7 @@ def _executor(workers: int, context, logs, level: int | str) -> ProcessPoolExecu
     process.EXTRA_QUEUED_CALLS = QUEUED_AHEAD
     try:
         return ProcessPoolExecutor(workers, mp_context=context, initializer=child_init,
-                                   initargs=(logs, level))
+                                   initargs=(logs, level, "nianbao-analyze"))
     finally:
         process.EXTRA_QUEUED_CALLS = saved
 

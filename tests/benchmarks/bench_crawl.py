@@ -54,17 +54,20 @@ def descendants(pid: int) -> list[int]:
 
 def _group(pid: int) -> str:
     try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
         command = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return "other"
-    # The analysis workers (and multiprocessing's resource tracker) against the rest
-    # (Playwright's driver, started by scrapy-playwright even when no page needs it).
+    # The warehouse writer and the analysis workers (pipelines/children.py names them; with
+    # multiprocessing's resource tracker) against the rest (Playwright's driver, say).
+    if name == "nianbao-writer":
+        return "writer"
     return "workers" if b"multiprocessing" in command else "other"
 
 
 def rss_by_group(pid: int, children: list[int]) -> dict[str, int]:
-    """RSS (bytes) of the crawl process, of its analysis workers and of its other children."""
-    rss = {"crawl": rss_bytes(pid), "workers": 0, "other": 0}
+    """RSS (bytes) of the crawl process, its analysis workers, its writer, its other children."""
+    rss = {"crawl": rss_bytes(pid), "workers": 0, "writer": 0, "other": 0}
     for child in children:
         rss[_group(child)] += rss_bytes(child)
     return rss
@@ -103,13 +106,13 @@ def cpu_by_group(cpu: dict[int, tuple[str, float]]) -> dict[str, float]:
 
 
 def peaks(samples: list[tuple[float, dict[str, int]]]) -> dict[str, float]:
-    """Peak RSS (MiB): the crawl process, with its analysis workers, with every child."""
+    """Peak RSS (MiB): the crawl process, with its analysis workers and writer, with every child."""
     def peak(total) -> float:
         return round(max((total(r) for _, r in samples), default=0) / 2**20, 1)
 
     return {
         "peak_rss_mib": peak(lambda r: r["crawl"]),
-        "peak_rss_with_workers_mib": peak(lambda r: r["crawl"] + r["workers"]),
+        "peak_rss_with_workers_mib": peak(lambda r: r["crawl"] + r["workers"] + r["writer"]),
         "peak_rss_all_children_mib": peak(lambda r: sum(r.values())),
     }
 
@@ -127,7 +130,7 @@ def crawl_stats(output: str) -> dict[str, float]:
 def flatness(samples: list[tuple[float, int]]) -> dict[str, float]:
     """RSS at 25/50/75/100% of the run (MiB) and the growth over its second half.
 
-    The crawl's samples count the crawl process with its analysis workers.
+    The crawl's samples count the crawl process with its analysis workers and writer.
     """
     if not samples:
         return {}
@@ -204,7 +207,7 @@ def run_crawl(mirror_url: str, registry: Path, db: Path, *extra: str,
         },
         "pages_per_s": round(responses / elapsed, 1) if elapsed else 0,
         **peaks(samples),
-        **flatness([(t, r["crawl"] + r["workers"]) for t, r in samples]),
+        **flatness([(t, r["crawl"] + r["workers"] + r["writer"]) for t, r in samples]),
         "log": str(log),
     }
 

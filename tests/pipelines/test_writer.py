@@ -109,3 +109,8 @@ def test_a_writer_that_keeps_dying_fails_its_writes(tmp_path, monkeypatch):
     with pytest.raises(persist.WriterDied):
         writer.write(_insert, 2).result(timeout=60)
     writer.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/comm").exists(), reason="process names are Linux's")
+def test_the_writer_process_is_named_for_ps_and_top(writer):
+    assert Path(f"/proc/{writer.pid}/comm").read_text().strip() == "nianbao-writer"
