@@ -229,7 +229,10 @@ class Writer:
         )
         self._process.start()
         child_results.close()
-        opened = results.recv() if _ready(results, self._process) else None
+        try:
+            opened = results.recv() if _ready(results, self._process) else None
+        except EOFError:  # it died before it could say
+            opened = None
         if not opened or opened[2] is not None:
             self._process.join()
             raise opened[2] if opened else WriterDied(

@@ -114,3 +114,14 @@ def test_a_writer_that_keeps_dying_fails_its_writes(tmp_path, monkeypatch):
 @pytest.mark.skipif(not Path("/proc/self/comm").exists(), reason="process names are Linux's")
 def test_the_writer_process_is_named_for_ps_and_top(writer):
     assert Path(f"/proc/{writer.pid}/comm").read_text().strip() == "nianbao-writer"
+
+
+def _unopenable(path: Path) -> None:
+    raise sqlite3.OperationalError(f"unable to open database file {path}")
+
+
+def test_a_writer_that_cannot_open_says_why(tmp_path):
+    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+        Writer(partial(_unopenable, tmp_path / "w.db"))
+    with pytest.raises(persist.WriterDied, match="exit code 3"):
+        Writer(partial(os._exit, 3))  # dies before it can say
