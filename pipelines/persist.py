@@ -99,7 +99,7 @@ MAX_GROUP = 32
 # A writer process that dies (killed for memory, say) is started afresh this many times.
 MAX_RESTARTS = 3
 
-_STOP = object()  # queued by close()
+_STOP = None  # queued by close(); None, as it is itself again once unpickled
 
 
 @dataclass

@@ -83,6 +83,15 @@ def test_a_write_alone_is_committed_before_it_is_settled(writer, tmp_path):
     assert _seen(tmp_path / "w.db") == [7]
 
 
+def test_a_closed_writer_closes_its_state_and_ends_cleanly(tmp_path):
+    writer = Writer(partial(_State, tmp_path / "w.db"))
+    process = writer._process
+    writer.write(_insert, 1).result()
+    writer.close()
+    assert process.exitcode == 0
+    assert not (tmp_path / "w.db-wal").exists()  # the last connection closed checkpoints
+
+
 def test_a_writer_killed_loses_no_write(writer, tmp_path):
     gate = tmp_path / "gate"
     held = writer.call(_wait_for, str(gate))
