@@ -106,6 +106,12 @@ def test_crawl_run_recorded(crawled):
     assert '"nianbao/store/pages"' in stats
 
 
+def test_the_child_processes_end_cleanly(crawled):
+    _, output, _ = crawled
+    # multiprocessing prints "Process <name>:" over the traceback of a child that raised.
+    assert "Process nianbao-warehouse" not in output and "Traceback" not in output
+
+
 def test_recrawl_adds_no_duplicates(mirror, crawled, tmp_path):
     db, _, _ = crawled
     copy = tmp_path / "again.db"
