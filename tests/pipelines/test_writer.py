@@ -78,6 +78,15 @@ def test_writes_queued_together_share_one_commit_and_keep_their_order(writer, tm
     assert writer.call(_commits).result() == 1
 
 
+def test_writes_coming_one_by_one_wait_for_each_other(writer, tmp_path):
+    futures = []
+    for n in range(4):  # as the crawl's items come: one at a time, a little apart
+        futures.append(writer.write(_insert, n))
+        time.sleep(0.02)
+    assert [f.result() for f in futures if f.exception() is None] == [0, 1, 2]
+    assert writer.call(_commits).result() == 1
+
+
 def test_a_write_alone_is_committed_before_it_is_settled(writer, tmp_path):
     assert writer.write(_insert, 7).result() == 7
     assert _seen(tmp_path / "w.db") == [7]
