@@ -17,8 +17,9 @@ from scrapy import signals
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from pipelines.crossyear import finish_warehouse
-from pipelines.persist import Warehouse, Writer, for_store, open_warehouse, store_item
+from pipelines.persist import Warehouse, for_store, open_warehouse, store_item
 from pipelines.pool import Analysis
+from pipelines.writer import Writer
 from warehouse.history import mark_gone
 from warehouse.runs import site_runs, summarize, utc_now
 from warehouse.schema import open_db
@@ -69,7 +70,7 @@ class AnalysisPipeline:
 class StorePipeline:
     """Stage 6: archive the raw bytes, upsert the rows, record the crawl run.
 
-    The warehouse is written by a process of its own (persist.Writer: its SQLite
+    The warehouse is written by a process of its own (pipelines/writer.py: its SQLite
     connection and WARC file live there), so neither the reactor nor the GIL waits on
     SQLite. Items are stored in the order they come (the analysis hands them on in the
     order the chrome learner saw them), those queued together in one transaction, and an

@@ -17,8 +17,9 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from pipelines.persist import Writer, for_store, open_warehouse, store_item
+from pipelines.persist import for_store, open_warehouse, store_item
 from pipelines.pool import Analysis
+from pipelines.writer import Writer
 from tests.benchmarks.bench_analysis import mirror_pages
 from tests.conftest import free_port, wait_for_http
 from tests.warehouse.conftest import REPORTS, SITES
@@ -96,7 +97,9 @@ def store_rate(folder: Path, count: int = 1000) -> float:
 
 def crawl_store_rate(folder: Path, mirror_dir: Path, count: int = 600) -> dict:
     """Reports/s of the crawl's store over the large mirror's analysed reports (~200 cells
-    each): persist_item through the crawl's own Writer, with the crawl's connection settings."""
+    each): persist_item through the crawl's own Writer process, with the crawl's connection
+    settings; CPU of both ends (pickling here, the store there). All are queued at once, so
+    every transaction holds MAX_GROUP reports."""
     analysis = Analysis(0, ocr=False)
     items = [analysis.analyze_here(page)[0] for page in mirror_pages(mirror_dir, count)]
     for stale in folder.glob("crawlstore.db*"):

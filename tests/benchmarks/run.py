@@ -99,7 +99,8 @@ def _warehouse_rows(warehouse: dict | None) -> list[str]:
             f"| warehouse insert, the crawl's store ({crawl_store['reports']} analysed mirror "
             f"reports, {crawl_store['cells_per_report']} cells each) | "
             f"{crawl_store['reports_per_s']} reports/s, {crawl_store['cpu_ms_per_report']} ms "
-            f"CPU a report | store_page of the small test reports above |"
+            f"CPU a report (crawl process and writer process) | store_page of the small test "
+            f"reports above |"
         )
     before = warehouse.get("latency_before_indexes", {})
     for name, figure in warehouse["latency"].items():

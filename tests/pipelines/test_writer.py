@@ -1,5 +1,5 @@
-"""The crawl's warehouse writer process: writes in order, grouped in transactions, each
-settled once committed, and none lost when the process dies."""
+"""The crawl's warehouse writer process (pipelines/writer.py): writes in order, grouped in
+transactions, each settled once committed, and none lost when the process dies."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from pipelines import persist
-from pipelines.persist import Writer
+from pipelines import writer as writer_module
+from pipelines.writer import Writer
 
 
 class _State:
@@ -115,16 +115,16 @@ def test_a_writer_killed_loses_no_write(writer, tmp_path):
 
 
 def test_a_writer_that_keeps_dying_fails_its_writes(tmp_path, monkeypatch):
-    monkeypatch.setattr(persist, "MAX_RESTARTS", 0)
+    monkeypatch.setattr(writer_module, "MAX_RESTARTS", 0)
     writer = Writer(partial(_State, tmp_path / "w.db"))
     gate = tmp_path / "gate"
     writer.call(_wait_for, str(gate))
     future = writer.write(_insert, 1)
     time.sleep(0.5)
     os.kill(writer.pid, signal.SIGKILL)
-    with pytest.raises(persist.WriterDied):
+    with pytest.raises(writer_module.WriterDied):
         future.result(timeout=60)
-    with pytest.raises(persist.WriterDied):
+    with pytest.raises(writer_module.WriterDied):
         writer.write(_insert, 2).result(timeout=60)
     writer.close()
 
@@ -141,5 +141,5 @@ def _unopenable(path: Path) -> None:
 def test_a_writer_that_cannot_open_says_why(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="unable to open"):
         Writer(partial(_unopenable, tmp_path / "w.db"))
-    with pytest.raises(persist.WriterDied, match="exit code 3"):
+    with pytest.raises(writer_module.WriterDied, match="exit code 3"):
         Writer(partial(os._exit, 3))  # dies before it can say
