@@ -75,7 +75,7 @@ class Writer:
         self._logs = LogRelay(self._context)
         self._lock = threading.Lock()
         self._futures: dict[int, Future] = {}
-        self._unsettled: dict[int, _Job] = {}
+        self._unsettled: dict[int, bytes] = {}  # sent and not settled: the pickled jobs
         self._numbers = itertools.count()
         self._closing = False
         self.restarts = 0
@@ -111,9 +111,16 @@ class Writer:
             if self.restarts > MAX_RESTARTS:
                 future.set_exception(WriterDied("the warehouse writer has died too often"))
                 return future
-            job = _Job(next(self._numbers), function, args, grouped)
-            self._futures[job.number] = future
-            self._unsettled[job.number] = job
+            number = next(self._numbers)
+            try:
+                # Pickled here: a job that cannot be sent fails now, not silently in the
+                # queue's feeder thread (which would leave its future unsettled for ever).
+                job = pickle.dumps(_Job(number, function, args, grouped), protocol=5)
+            except Exception as err:  # noqa: BLE001 (settled on the job's future)
+                future.set_exception(err)
+                return future
+            self._futures[number] = future
+            self._unsettled[number] = job
             self._jobs.put(job)
         return future
 
@@ -161,13 +168,13 @@ class Writer:
     def _restart(self, exitcode: int | None) -> None:
         # Holding the lock: the jobs the dead writer had not settled go to a new one.
         self.restarts += 1
-        lost = sorted(self._unsettled.values())
+        lost = [self._unsettled[number] for number in sorted(self._unsettled)]
         self._jobs.cancel_join_thread()
         if self.restarts > MAX_RESTARTS:
             logger.error("The warehouse writer died (exit code %s) %d times: %d writes fail",
                          exitcode, self.restarts, len(lost))
-            for job in lost:
-                self._futures.pop(job.number).set_exception(
+            for number in sorted(self._unsettled):
+                self._futures.pop(number).set_exception(
                     WriterDied(f"the warehouse writer died (exit code {exitcode})"))
             self._unsettled.clear()
             return
@@ -203,7 +210,7 @@ def _serve(open_state: Callable[[], Any], jobs, results, logs, level: int | str)
     results.send((None, None, None))
     ahead = None  # a job taken from the queue but not yet run
     while True:
-        job = ahead or jobs.get()
+        job = ahead or _take(jobs)
         ahead = None
         if job is _STOP:
             break
@@ -214,7 +221,7 @@ def _serve(open_state: Callable[[], Any], jobs, results, logs, level: int | str)
         until = time.monotonic() + GROUP_WAIT
         while len(group) < MAX_GROUP:
             try:
-                more = jobs.get(timeout=max(0.0, until - time.monotonic()))
+                more = _take(jobs, timeout=max(0.0, until - time.monotonic()))
             except queue.Empty:
                 break
             if more is _STOP or not more.grouped:
@@ -224,6 +231,12 @@ def _serve(open_state: Callable[[], Any], jobs, results, logs, level: int | str)
         _settle(results, group, _write_group(state, group))
     state.close()
     results.close()
+
+
+def _take(jobs, timeout: float | None = None) -> _Job | None:
+    # The next job (None: stop); raises queue.Empty after the timeout.
+    sent = jobs.get(timeout=timeout)
+    return None if sent is _STOP else pickle.loads(sent)
 
 
 def _write_group(state: Any, group: list[_Job]) -> list[tuple[Any, BaseException | None]]:

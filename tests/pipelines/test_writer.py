@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -90,6 +91,14 @@ def test_writes_coming_one_by_one_wait_for_each_other(writer, tmp_path):
 def test_a_write_alone_is_committed_before_it_is_settled(writer, tmp_path):
     assert writer.write(_insert, 7).result() == 7
     assert _seen(tmp_path / "w.db") == [7]
+
+
+def test_a_write_that_cannot_be_sent_fails_alone(writer, tmp_path):
+    unsendable = writer.write(_insert, threading.Lock())  # no lock can be pickled
+    with pytest.raises(TypeError):
+        unsendable.result(timeout=10)
+    assert writer.write(_insert, 8).result(timeout=10) == 8
+    assert _seen(tmp_path / "w.db") == [8]
 
 
 def test_a_closed_writer_closes_its_state_and_ends_cleanly(tmp_path):
