@@ -180,12 +180,7 @@ def table_grid(table: etree._Element) -> list[list[str]]:
                 while col in above:
                     row.append(above.pop(col))
                     col += 1
-            if len(cell):
-                text = cell_text(cell)
-            else:  # cell_text's common case, inline: a cell of text only
-                text = cell.text or ""
-                if not text.isalnum():
-                    text = _plain_cell(text)
+            text = cell_text(cell)
             if not cell.keys():  # most cells: no attribute to look up one by one
                 row.append(text)
                 col += 1

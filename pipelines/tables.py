@@ -268,7 +268,7 @@ def _request_cells(tokens: list[Token]) -> list[Cell]:
             label, names = tok.text, _field_names(path, col_ids)
             cells.extend([
                 Cell(name, v.number, v.text, "requests", label, col_label, v.line, v.col,
-                     "pipe" if v.piped else "lines")
+                     _method(v))
                 for name, col_label, v in zip(names, col_labels, values)
             ])  # fmt: skip
             continue
