@@ -121,9 +121,12 @@ def test_two_workers_on_one_queue_merge_to_the_single_crawl(
                 ),
             )
         )
-    for folder, log, process in workers:
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    for n, (folder, log, process) in enumerate(workers, 1):
         code = process.wait(timeout=300)
         log.close()
+        shutil.copy(folder / "crawl.log", artifacts / f"scaleout-worker{n}.log")
         assert code == 0, (folder / "crawl.log").read_text(encoding="utf-8")[-3000:]
     dbs = [folder / "reports.db" for folder, _, _ in workers]
     assert all(_pages(db) > 0 for db in dbs), "one worker did all the work"
@@ -140,4 +143,8 @@ def test_two_workers_on_one_queue_merge_to_the_single_crawl(
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert _content(merged) == _content(reference)
+    got, want = _content(merged), _content(reference)
+    for name in CONTENT:
+        assert got[name] == want[name], (
+            name, "only merged:", sorted(set(got[name]) - set(want[name]))[:5],
+            "only single:", sorted(set(want[name]) - set(got[name]))[:5])
