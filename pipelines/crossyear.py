@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from pipelines.validate import CROSS_YEAR_PREFIXES, cross_year_flags
 from warehouse.refresh import refresh_warehouse
+from warehouse.store import insert_rows
 
 CROSS_YEAR_CODES = ("REQ_CARRY_CHAIN", "ACTIVE_IN_FORCE_CHAIN")
 
@@ -23,6 +24,11 @@ def check_cross_year(db: Database) -> int:
     Agencies are matched by site and name as written; spam pages are left out. The
     flags are recomputed from scratch each time; returns how many were stored.
     """
+    with db.atomic():
+        return _check(db)
+
+
+def _check(db: Database) -> int:
     marks = ",".join("?" * len(CROSS_YEAR_CODES))
     db.execute(f"delete from quality_flags where code in ({marks})", CROSS_YEAR_CODES)
     years: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
@@ -65,11 +71,11 @@ _FIELDS_SQL = ("select field, value from report_cells where report_url = ? and (
 def _store(db: Database, url: str, before: str, flags) -> int:
     start = next(db.query("select coalesce(max(position), -1) + 1 as p from quality_flags"
                           " where report_url = ?", [url]))["p"]
-    db["quality_flags"].insert_all(
+    insert_rows(db.conn, "quality_flags", [
         {"report_url": url, "position": start + i, "code": f.code, "message": f.message,
          "details": json.dumps({**f.details, "previous_report": before}, ensure_ascii=False)}
         for i, f in enumerate(flags)
-    )
+    ])
     return len(flags)
 
 
