@@ -5,13 +5,16 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from pipelines.persist import open_warehouse, store_item
+from tests.warehouse.conftest import REPORTS, SITES
 from warehouse.schema import open_db
 from warehouse.search import bigram_tokens, fts_query, search_urls, snippet, sync_search
-from warehouse.store import store_page
+from warehouse.store import store_page, store_sites
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
@@ -84,6 +87,26 @@ def test_sync_reindexes_only_changed_and_drops_deleted(warehouse_db):
     assert (again.indexed, again.removed, again.total) == (1, 1, first.total - 1)
     assert search_urls(warehouse_db, "信访") == [url]
     assert search_urls(warehouse_db, "如皋") == []
+
+
+def test_the_crawls_writer_indexes_each_report_as_it_stores_it(tmp_path):
+    warehouse = open_warehouse(partial(open_db, tmp_path / "reports.db"), tmp_path / "raw", None)
+    db = warehouse.db
+    store_sites(db, SITES)
+    for item in REPORTS:
+        store_item(warehouse, {**item["page"], "record": item["record"]})
+    # Found before any refresh, and the refresh has nothing left to index.
+    assert search_urls(db, "复议") == ["https://www.dingxi.gov.cn/a/mz2021.html"]
+    assert sync_search(db).indexed == 0
+    # A report stored again with another text is indexed again, in place.
+    first = REPORTS[0]
+    record = {**first["record"], "text": "改写后的信访内容。"}
+    page = {**first["page"], "body": first["page"]["body"] + b" ", "record": record}
+    store_item(warehouse, page)
+    assert search_urls(db, "信访") == [first["page"]["url"]]
+    assert first["page"]["url"] not in search_urls(db, "复议")
+    assert sync_search(db).indexed == 0
+    warehouse.close()
 
 
 def test_snippet_shows_text_around_the_first_term():
