@@ -195,10 +195,14 @@ def mentions(text: str) -> tuple[PlaceMention, ...]:
 
 
 def _pick(codes: tuple[str, ...], context: Counter[str]) -> str:
+    """The division an ambiguous name means: the one whose own name and whose parents'
+    are named most around it. Its own counts too: 东乡县 in a text that also says
+    东乡族自治县 is that county, with or without 临夏州 beside it (a site's chrome
+    often is where the province and prefecture are named, and it is stripped)."""
     if len(codes) == 1:
         return codes[0]
     table = divisions()
-    return max(codes, key=lambda c: sum(context[p] for p in table[c].parent_codes))
+    return max(codes, key=lambda c: context[c] + sum(context[p] for p in table[c].parent_codes))
 
 
 def resolve_region(primary: str, context: str = "") -> Region:
