@@ -21,6 +21,9 @@ from tests.conftest import FAST, free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 RSS_EVERY = 0.5  # seconds between RSS samples of the crawl process (with its workers)
+# Each crawl is run this many times, the two kinds alternating: a shared machine's speed
+# drifts by more than a change measures (scrapy bench 45-72 pages/s within a day here).
+ROUNDS = 2
 _STAT = re.compile(r"'([a-z_/]+)': ([0-9.]+)")
 
 
@@ -272,37 +275,44 @@ def bench_crawl(mirror_dir: Path, sites: int = 52, per_site: int = 100) -> dict:
         wait_for_http(url + "/__mirror__/log")
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
-            full = run_crawl(url, mirror_dir / "registry.yaml", work / "full.db",
-                             server_pid=server.pid)
-            bare = run_crawl(
-                url,
-                mirror_dir / "registry.yaml",
-                work / "bare.db",
-                "-s",
-                "ITEM_PIPELINES={}",
-                server_pid=server.pid,
-            )
-            for run in (full, bare):
-                run["log_tail"] = (
-                    Path(run.pop("log")).read_text(errors="replace")[-1500:]
-                    if run["exit_code"]
-                    else ""
-                )
+            rounds = []
+            for n in range(ROUNDS):
+                full = run_crawl(url, mirror_dir / "registry.yaml", work / f"full{n}.db",
+                                 server_pid=server.pid)
+                bare = run_crawl(url, mirror_dir / "registry.yaml", work / f"bare{n}.db",
+                                 "-s", "ITEM_PIPELINES={}", server_pid=server.pid)
+                for run in (full, bare):
+                    run["log_tail"] = (
+                        Path(run.pop("log")).read_text(errors="replace")[-1500:]
+                        if run["exit_code"]
+                        else ""
+                    )
+                rounds.append((full, bare))
     finally:
         server.terminate()
         server.wait(timeout=10)
     reference = scrapy_bench()
-    ratio = full["pages_per_s"] / bare["pages_per_s"] if bare["pages_per_s"] else 0
+    # The faster run of each kind: what the machine allowed at its best in this session.
+    full = max((f for f, _ in rounds), key=lambda run: run["pages_per_s_ready"])
+    bare = max((b for _, b in rounds), key=lambda run: run["pages_per_s_ready"])
     return {
         "mirror": summary,
         "full_pipeline": full,
         "no_pipeline": bare,
         "scrapy_bench": reference,
-        "full_vs_none": round(ratio, 3),
-        "full_vs_none_ready": round(full["pages_per_s_ready"] / bare["pages_per_s_ready"], 3)
-        if bare["pages_per_s_ready"] else 0,
+        "full_vs_none": _share(full, bare, "pages_per_s"),
+        "full_vs_none_ready": _share(full, bare, "pages_per_s_ready"),
+        # Each round's pair, run back to back.
+        "rounds": [{"full_pages_per_s": f["pages_per_s"], "none_pages_per_s": b["pages_per_s"],
+                    "full_vs_none": _share(f, b, "pages_per_s"),
+                    "full_vs_none_ready": _share(f, b, "pages_per_s_ready")}
+                   for f, b in rounds],
         "target_full_vs_none": 0.8,
     }
+
+
+def _share(full: dict, bare: dict, key: str) -> float:
+    return round(full[key] / bare[key], 3) if bare[key] else 0
 
 
 if __name__ == "__main__":
