@@ -114,12 +114,10 @@ def ensure_search_table(db: Database) -> None:
 def sync_search(db: Database, urls: Collection[str] | None = None) -> SearchSync:
     """Bring the search index in step with the reports; re-index changed rows only.
 
-    With ``urls``, only those reports, in the caller's transaction: the crawl's writer
-    indexes each report as it stores it (pipelines/persist.py), so the sync after the crawl
-    only checks digests (the index's 5,200 texts of the large mirror took 12 s there, while
-    the other core was idle). Without, every report, and the rows of reports gone are
-    removed. Texts are read and indexed in batches: only the index's digests are held in
-    memory.
+    With ``urls``, only those reports, in the caller's transaction (the crawl's writer
+    indexes each report as it stores it: pipelines/persist.py ``store_item``). Without,
+    every report, and the rows of reports gone are removed. Texts are read and indexed in
+    batches: only the index's digests are held in memory.
     """
     select = ", ".join(f"[{c}]" for c in ("url", *INDEXED))
     if urls is None:
