@@ -22,6 +22,7 @@ from pipelines.decode import decode_page
 from pipelines.report import ReportHints, extract_report
 from pipelines.sources import Attachment, combine_sources
 from pipelines.spam import SpamResult, compare_cloaked, detect_spam
+from pipelines.spam_html import DomFindings, html_evidence
 from pipelines.validate import validate_report
 
 logger = logging.getLogger(__name__)
@@ -74,12 +75,25 @@ def spam_step(page: Page) -> dict:
     decoded = page["decoded"]
     title = decoded.title or page.get("list_title")
     result = detect_spam(page["cleaned"].text, html=decoded.markup, url=page.get("url"),
-                         title=title)
+                         title=title, dom=page.get("dom"))
     probe = page.get("probe") or {}
     if probe.get("body") and not _served_alike(page, probe):
         result = add_cloaking(result, probe["body"], probe.get("content_type"),
                               page.get("url"), title)
     return {**page, "spam": result}
+
+
+def read_dom(page: Page) -> DomFindings | None:
+    """What the spam step reads in a report's markup (``spam_html.html_evidence``), read
+    ahead as the page's ``dom``; None when it has no markup to read, or reading failed
+    (the spam step then reads it itself, and a failure is its own stage error)."""
+    decoded = page.get("decoded")
+    if not _is_text_report(page) or not isinstance(decoded.markup, str):
+        return None
+    try:
+        return html_evidence(decoded.markup)
+    except Exception:  # noqa: BLE001 (read again, and reported, by the spam step)
+        return None
 
 
 def _served_alike(page: Page, probe: Mapping[str, Any]) -> bool:

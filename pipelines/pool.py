@@ -29,7 +29,7 @@ from typing import Any
 
 from pipelines.boilerplate import Chrome, ChromeLearner
 from pipelines.children import CONTEXT, LogRelay, child_init
-from pipelines.chain import STEPS, run_step, to_record
+from pipelines.chain import STEPS, read_dom, run_step, to_record
 from warehouse.warc import page_records
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,11 @@ def decode_part(page: Mapping[str, Any]) -> dict[str, Any]:
     done, counts = run_steps(page, BEFORE_LEARNING, None, True)
     added = {key: value for key, value in done.items()
              if key not in page or value is not page[key]}
+    # The spam step's reading of the markup, made while the tree decode parsed is kept:
+    # analyze_part comes hundreds of pages later in a busy crawl, when the worker's few
+    # kept trees are other pages' and this one would be parsed again.
+    if (dom := read_dom(done)) is not None:
+        added["dom"] = dom
     return {"added": added, "counts": counts}
 
 

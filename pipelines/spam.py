@@ -50,16 +50,18 @@ class SpamResult:
 
 
 def detect_spam(text: str, *, html: str | None = None, url: str | None = None,
-                title: str | None = None) -> SpamResult:
+                title: str | None = None, dom: DomFindings | None = None) -> SpamResult:
     """Detect injected spam in a page and return the verdict, evidence and cleaned text.
 
     Inputs: `text` is the stage-2 clean text; `html` the decoded markup when the page was
     HTML (hidden content, link farms, script redirects, title and meta); `url` the real
     URL (official domain, clone checks); `title` the list or page title when known (else
-    the markup's <title>). Never raises: odd input gives a result with what could be read.
+    the markup's <title>); `dom` what ``html_evidence(html)`` found, when it was read
+    already. Never raises: odd input gives a result with what could be read.
     """
     text = text if isinstance(text, str) else ""
-    dom = html_evidence(html) if isinstance(html, str) else DomFindings((), None, ())
+    if dom is None:
+        dom = html_evidence(html) if isinstance(html, str) else DomFindings((), None, ())
     title = title if isinstance(title, str) and title.strip() else dom.title
     folded = fold_text(text)
     government = is_government_text(text, folded)

@@ -22,7 +22,9 @@ import pytest
 from pipelines import pool
 from pipelines.boilerplate import ChromeLearner
 from pipelines.chain import analyze_page, to_record
+from pipelines.htmltext import parse_document
 from pipelines.persist import persist_item
+from pipelines.spam_html import html_evidence
 from tests.conftest import ROOT, load_manifest
 from warehouse.schema import open_db
 from warehouse.store import store_sites
@@ -239,3 +241,19 @@ def test_the_workers_have_pages_queued_ahead():
         analysis.close()
     # Only the crawl's pool: another executor in the process keeps the standard queue.
     assert concurrent.futures.process.EXTRA_QUEUED_CALLS == 1
+
+
+def test_a_worker_parses_a_report_once(items):
+    # In a busy crawl a report's second part runs hundreds of pages after its first, when
+    # the worker's kept trees are other pages': the spam step's reading of the markup is
+    # made in the first part, where decode parsed it.
+    report = next(i for i in items if i["kind"] == "report" and i["url"] != DEADLY)
+    here = pool.Analysis(workers=0, ocr=False)
+    decoded = pool.decode_part(pool._own_fields(report))
+    assert decoded["added"]["dom"] == html_evidence(decoded["added"]["decoded"].markup)
+    item = {**report, **decoded["added"]}
+    parse_document.cache_clear()
+    records = pool.analyze_part(item, here.learner.observe(item), False)
+    assert parse_document.cache_info().misses == 0
+    expected = to_record(analyze_page(report, ChromeLearner().observe, ocr=False))
+    assert records["record"] == expected
