@@ -3,10 +3,10 @@
 Every fetched page and attachment is written as a request record, a response record
 (status line, headers and the raw bytes as received) and a metadata record holding
 what the crawl knew besides the bytes (site, kind, list title and date, the report an
-attachment belongs to, findings). The cloaking check's second fetch is a response
-record of its own, concurrent to the page's. ``read_pages`` turns the records back
-into the page dicts the pipelines take, in the order they were written, so that
-``rebuild`` can replay a crawl without any network.
+attachment belongs to, findings). The cloaking check's second fetch is a record of its
+own, concurrent to the page's: a revisit record when it got the same bytes.
+``read_pages`` turns the records back into the page dicts the pipelines take, in the
+order they were written, so that ``rebuild`` can replay a crawl without any network.
 """
 
 from __future__ import annotations
@@ -84,19 +84,35 @@ def _write_one(writer: WARCWriter, page: dict[str, Any]) -> None:
     for record in (request, metadata):
         record.rec_headers.add_header("WARC-Concurrent-To", concurrent)
     records = [response, request, metadata]
-    probe = page.get("probe")
-    if probe:
-        probe_page = {"body": probe.get("body"), "status": probe.get("status"),
-                      "content_type": probe.get("content_type"), "headers": {}}
-        probe_record = writer.create_warc_record(
-            url, "response", payload=BytesIO(probe.get("body") or b""),
-            http_headers=_http_headers(probe_page),
-            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": concurrent,
-                               "WARC-Nianbao-Probe-User-Agent": probe.get("user_agent", "")},
-        )
-        records.append(probe_record)
+    if page.get("probe"):
+        records.append(_probe_record(writer, page, response, date))
     for record in records:
         writer.write_record(record)
+
+
+def _probe_record(writer: WARCWriter, page: dict[str, Any], response, date: str):
+    """The cloaking check's second fetch, concurrent to the page's response.
+
+    Served the very bytes the page's response holds (as nearly every page is), it is a
+    revisit record (WARC's identical-payload-digest profile: its own status and headers,
+    the payload by reference), as web archives record a duplicate fetch; otherwise a
+    response record of its own.
+    """
+    probe, url = page["probe"], page["url"]
+    body = probe.get("body") or b""
+    http_headers = _http_headers({"status": probe.get("status"),
+                                  "content_type": probe.get("content_type"), "headers": {}})
+    concurrent = response.rec_headers.get_header("WARC-Record-ID")
+    headers = {"WARC-Date": date, "WARC-Concurrent-To": concurrent,
+               "WARC-Nianbao-Probe-User-Agent": probe.get("user_agent", "")}
+    if body != (page.get("body") or b""):
+        return writer.create_warc_record(url, "response", payload=BytesIO(body),
+                                         http_headers=http_headers, warc_headers_dict=headers)
+    record = writer.create_revisit_record(
+        url, response.rec_headers.get_header("WARC-Payload-Digest"), url, date,
+        http_headers=http_headers, warc_headers_dict=headers)
+    record.rec_headers.add_header("WARC-Refers-To", concurrent)
+    return record
 
 
 def _target(url: str) -> str:
@@ -139,13 +155,16 @@ def _read_file(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, "rb") as stream:
         for record in ArchiveIterator(stream):
             kind = record.rec_type
-            if kind == "response" and record.rec_headers.get_header("WARC-Nianbao-Probe-User-Agent") is not None:
+            agent = record.rec_headers.get_header("WARC-Nianbao-Probe-User-Agent")
+            if kind in ("response", "revisit") and agent is not None:
                 if page is not None:
                     page["probe"] = {
-                        "body": record.content_stream().read(),
+                        # a revisit record: the very bytes of the page's response
+                        "body": record.content_stream().read() if kind == "response"
+                        else page["body"],
                         "status": int(record.http_headers.get_statuscode() or 0),
                         "content_type": record.http_headers.get_header("Content-Type"),
-                        "user_agent": record.rec_headers.get_header("WARC-Nianbao-Probe-User-Agent"),
+                        "user_agent": agent,
                     }
             elif kind == "response":
                 if page is not None:
