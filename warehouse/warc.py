@@ -1,4 +1,4 @@
-"""The raw archive in the standard web-archive format (WARC 1.1, via warcio).
+"""The raw archive in the standard web-archive format (WARC/1.0 records, via warcio).
 
 Every fetched page and attachment is written as a request record, a response record
 (status line, headers and the raw bytes as received) and a metadata record holding
