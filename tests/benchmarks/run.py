@@ -35,7 +35,6 @@ def _crawl_rows(crawl: dict | None) -> list[str]:
     before = crawl.get("full_pipeline_before_stage_fixes", {}).get("pages_per_s")
     was = f" (earlier: {before})" if before else ""
     mirror = crawl["mirror"]
-    marks = ", ".join(f"{full.get(f'rss_{p}pct_mib')}" for p in (25, 50, 75, 100))
     return [
         (
             f"| crawl, every stage on ({mirror['kinds'].get('report', 0)} reports, "
@@ -45,13 +44,26 @@ def _crawl_rows(crawl: dict | None) -> list[str]:
             f"{ref['pages_per_s']} pages/s |"
         ),
         *_ready_rows(crawl),
-        (
-            f"| crawl memory (RSS) | peak {full['peak_rss_mib']} MiB; at 25/50/75/100 % of the run "
-            f"{marks} MiB | no pipelines: peak {bare['peak_rss_mib']} MiB, "
-            f"{bare.get('growth_second_half_mib')} MiB growth over the second half |"
-        ),
+        _memory_row(full, bare),
         *_cpu_rows(full, bare),
     ]
+
+
+def _memory_row(full: dict, bare: dict) -> str:
+    """RSS of the crawl with its analysis workers and writer (the samples' sum), and of the
+    crawl process alone; by the last sample the workers have exited, so the growth shown
+    is from half to three quarters of the run."""
+    marks = ", ".join(f"{full.get(f'rss_{p}pct_mib')}" for p in (25, 50, 75))
+    growth = None
+    if full.get("rss_75pct_mib") is not None and full.get("rss_50pct_mib") is not None:
+        growth = round(full["rss_75pct_mib"] - full["rss_50pct_mib"], 1)
+    return (
+        f"| crawl memory (RSS) | with its analysis workers and writer: peak "
+        f"{full.get('peak_rss_with_workers_mib')} MiB, at 25/50/75 % of the run {marks} MiB "
+        f"({growth} MiB from half to three quarters); the crawl process alone: peak "
+        f"{full['peak_rss_mib']} MiB | no pipelines: peak {bare['peak_rss_mib']} MiB, "
+        f"{bare.get('growth_second_half_mib')} MiB growth over the second half |"
+    )
 
 
 def _rounds(crawl: dict) -> str:
