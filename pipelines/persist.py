@@ -124,9 +124,13 @@ def store_item(warehouse: Warehouse, item: dict[str, Any]) -> str:
     return outcome
 
 
+# What an analysed item carries that its record already holds: the decoded text and
+# markup (the largest part of the item) and the spam step's reading of the markup.
+_ANALYSED_ONLY = ("decoded", "dom")
+
+
 def for_store(item: dict[str, Any]) -> dict[str, Any]:
-    """What of an analysed item goes to the writer: not the decoded text and markup (its
-    record holds what is stored of them), the largest part of the item."""
+    """What of an analysed item goes to the writer: not what its record holds already."""
     if "record" not in item or "decoded" not in item:
         return item
-    return {key: value for key, value in item.items() if key != "decoded"}
+    return {key: value for key, value in item.items() if key not in _ANALYSED_ONLY}
