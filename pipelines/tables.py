@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any, NamedTuple
 
 from pipelines.formats import (
@@ -50,6 +50,10 @@ class Cell(NamedTuple):
     row: int
     col: int
     method: str = "text"
+
+
+# Cell(...) without the Python-level __new__ of a NamedTuple (all nine fields given).
+_cell = partial(tuple.__new__, Cell)
 
 
 def extract_tables(
@@ -230,8 +234,8 @@ def _active_row_cells(
             continue
         col_id = _active_column(col_label)
         cells.append(
-            Cell(f"active.{row_id}.{col_id}", tok.number, tok.text,
-                 "active", label.text, col_label, tok.line, tok.col, _method(tok))
+            _cell((f"active.{row_id}.{col_id}", tok.number, tok.text,
+                   "active", label.text, col_label, tok.line, tok.col, _method(tok)))
         )  # fmt: skip
     return cells
 
@@ -259,8 +263,8 @@ def _request_cells(tokens: list[Token]) -> list[Cell]:
         if path and len(values) == REQUEST_COLUMNS:
             label, names = tok.text, _field_names(path, col_ids)
             cells.extend([
-                Cell(name, v.number, v.text, "requests", label, col_label, v.line, v.col,
-                     _method(v))
+                _cell((name, v.number, v.text, "requests", label, col_label, v.line, v.col,
+                       _method(v)))
                 for name, col_label, v in zip(names, col_labels, values)
             ])  # fmt: skip
             continue
@@ -370,7 +374,7 @@ def _review_cells(tokens: list[Token]) -> list[Cell]:
 
 def _review_from(run: list[Token], method: str) -> list[Cell]:
     return [
-        Cell(key, t.number, t.text, "review_litigation", block, leaf,
-             t.line, t.col, method)
+        _cell((key, t.number, t.text, "review_litigation", block, leaf,
+               t.line, t.col, method))
         for (key, block, leaf), t in zip(_review_layout(), run)
     ]  # fmt: skip

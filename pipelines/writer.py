@@ -54,8 +54,8 @@ class Writer:
     """A process that owns the warehouse connection and runs jobs on it in the order given.
 
     ``open_state`` (picklable) is called in the writer's process and returns the state
-    (with ``db`` and ``close()``); a job is ``function(state, *args)``, picklable like its
-    args.
+    (with ``db`` and ``close()``, and optionally ``flush()``, run at the end of each
+    transaction); a job is ``function(state, *args)``, picklable like its args.
 
     ``write`` jobs that come within GROUP_WAIT of the first (or are queued already) go
     together into one transaction (each store keeps its own savepoints: a write that fails
@@ -215,7 +215,9 @@ def _serve(open_state: Callable[[], Any], jobs, results, logs, level: int | str)
         if job is _STOP:
             break
         if not job.grouped:
-            _settle(results, [job], [_outcome(state, job)])
+            outcome = _outcome(state, job)
+            _flush(state)
+            _settle(results, [job], [outcome])
             continue
         group = [job]
         until = time.monotonic() + GROUP_WAIT
@@ -242,9 +244,18 @@ def _take(jobs, timeout: float | None = None) -> _Job | None:
 def _write_group(state: Any, group: list[_Job]) -> list[tuple[Any, BaseException | None]]:
     try:
         with state.db.atomic():
-            return [_outcome(state, job) for job in group]
+            outcomes = [_outcome(state, job) for job in group]
+            _flush(state)
+            return outcomes
     except BaseException as err:  # noqa: BLE001 (the commit failed: nothing is stored)
         return [(None, err)] * len(group)
+
+
+def _flush(state: Any) -> None:
+    # What the state's jobs left to write at the end of their transaction, if it says.
+    flush = getattr(state, "flush", None)
+    if flush is not None:
+        flush()
 
 
 def _outcome(state: Any, job: _Job) -> tuple[Any, BaseException | None]:

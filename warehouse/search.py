@@ -115,7 +115,8 @@ def sync_search(db: Database, urls: Collection[str] | None = None) -> SearchSync
     """Bring the search index in step with the reports; re-index changed rows only.
 
     With ``urls``, only those reports, in the caller's transaction (the crawl's writer
-    indexes each report as it stores it: pipelines/persist.py ``store_item``). Without,
+    indexes the reports of each transaction as it commits them: pipelines/persist.py
+    ``store_item``). Without,
     every report, and the rows of reports gone are removed. Texts are read and indexed in
     batches: only the index's digests are held in memory.
     """

@@ -11,9 +11,17 @@ from pathlib import Path
 import pytest
 
 from pipelines.persist import open_warehouse, store_item
+from pipelines.writer import Writer
 from tests.warehouse.conftest import REPORTS, SITES
 from warehouse.schema import open_db
-from warehouse.search import bigram_tokens, fts_query, search_urls, snippet, sync_search
+from warehouse.search import (
+    SEARCH_TABLE,
+    bigram_tokens,
+    fts_query,
+    search_urls,
+    snippet,
+    sync_search,
+)
 from warehouse.store import store_page, store_sites
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -89,23 +97,44 @@ def test_sync_reindexes_only_changed_and_drops_deleted(warehouse_db):
     assert search_urls(warehouse_db, "如皋") == []
 
 
-def test_the_crawls_writer_indexes_each_report_as_it_stores_it(tmp_path):
+def test_the_crawls_writer_indexes_the_reports_it_stores(tmp_path):
+    """Through the crawl's writer process: each report is found once its store is
+    committed, with no refresh; a report stored again with another text is re-indexed."""
+    path = tmp_path / "reports.db"
+    store_sites(open_db(path), SITES)
+    writer = Writer(partial(open_warehouse, partial(open_db, path), tmp_path / "raw", None))
+    try:
+        stored = [writer.write(store_item, {**item["page"], "record": item["record"]})
+                  for item in REPORTS]
+        assert {future.result(timeout=60) for future in stored} == {"new"}
+        db = open_db(path)
+        assert search_urls(db, "复议") == ["https://www.dingxi.gov.cn/a/mz2021.html"]
+        assert sync_search(db).indexed == 0  # the refresh has nothing left to index
+        first = REPORTS[0]
+        record = {**first["record"], "text": "改写后的信访内容。"}
+        page = {**first["page"], "body": first["page"]["body"] + b" ", "record": record}
+        assert writer.write(store_item, page).result(timeout=60) == "changed"
+        assert search_urls(db, "信访") == [first["page"]["url"]]
+        assert first["page"]["url"] not in search_urls(db, "复议")
+        assert sync_search(db).indexed == 0
+    finally:
+        writer.close()
+
+
+def test_a_search_index_that_cannot_be_written_leaves_the_stores_to_the_refresh(
+        tmp_path, caplog):
     warehouse = open_warehouse(partial(open_db, tmp_path / "reports.db"), tmp_path / "raw", None)
     db = warehouse.db
     store_sites(db, SITES)
-    for item in REPORTS:
-        store_item(warehouse, {**item["page"], "record": item["record"]})
-    # Found before any refresh, and the refresh has nothing left to index.
+    db.execute(f"DROP TABLE {SEARCH_TABLE}")  # the index's table gone
+    with db.atomic():
+        for item in REPORTS:
+            store_item(warehouse, {**item["page"], "record": item["record"]})
+        warehouse.flush()
+    assert "search index of %d pages left to the refresh" % len(REPORTS) in caplog.text
+    assert db["reports"].count == len(REPORTS)  # stored all the same
+    assert sync_search(db).indexed == len(REPORTS)
     assert search_urls(db, "复议") == ["https://www.dingxi.gov.cn/a/mz2021.html"]
-    assert sync_search(db).indexed == 0
-    # A report stored again with another text is indexed again, in place.
-    first = REPORTS[0]
-    record = {**first["record"], "text": "改写后的信访内容。"}
-    page = {**first["page"], "body": first["page"]["body"] + b" ", "record": record}
-    store_item(warehouse, page)
-    assert search_urls(db, "信访") == [first["page"]["url"]]
-    assert first["page"]["url"] not in search_urls(db, "复议")
-    assert sync_search(db).indexed == 0
     warehouse.close()
 
 
