@@ -45,8 +45,9 @@ def _tables() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
     such characters is the NFKC of each, joined.
     """
     seconds = {c for r in _HANGUL_SECONDS for c in r}
-    for code in range(sys.maxunicode + 1):
-        parts = unicodedata.decomposition(chr(code)).split()
+    # Every code point's decomposition looked up in C; the few thousand there are read.
+    every = map(unicodedata.decomposition, map(chr, range(sys.maxunicode + 1)))
+    for parts in map(str.split, filter(None, every)):
         if len(parts) == 2 and not parts[0].startswith("<"):
             seconds.add(int(parts[1], 16))
     replacements: dict[str, str] = {}
