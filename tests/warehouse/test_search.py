@@ -131,7 +131,7 @@ def test_a_search_index_that_cannot_be_written_leaves_the_stores_to_the_refresh(
         for item in REPORTS:
             store_item(warehouse, {**item["page"], "record": item["record"]})
         warehouse.flush()
-    assert "search index of %d pages left to the refresh" % len(REPORTS) in caplog.text
+    assert f"search index of {len(REPORTS)} pages left to the refresh" in caplog.text
     assert db["reports"].count == len(REPORTS)  # stored all the same
     assert sync_search(db).indexed == len(REPORTS)
     assert search_urls(db, "复议") == ["https://www.dingxi.gov.cn/a/mz2021.html"]
