@@ -116,9 +116,8 @@ def sync_search(db: Database, urls: Collection[str] | None = None) -> SearchSync
 
     With ``urls``, only those reports, in the caller's transaction (the crawl's writer
     indexes the reports of each transaction as it commits them: pipelines/persist.py
-    ``store_item``). Without,
-    every report, and the rows of reports gone are removed. Texts are read and indexed in
-    batches: only the index's digests are held in memory.
+    ``store_item``). Without, every report, and the rows of reports gone are removed.
+    Texts are read and indexed in batches: only the index's digests are held in memory.
     """
     select = ", ".join(f"[{c}]" for c in ("url", *INDEXED))
     if urls is None:

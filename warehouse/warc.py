@@ -85,12 +85,13 @@ def _write_one(writer: WARCWriter, page: dict[str, Any]) -> None:
         record.rec_headers.add_header("WARC-Concurrent-To", concurrent)
     records = [response, request, metadata]
     if page.get("probe"):
-        records.append(_probe_record(writer, page, response, date))
+        records.append(_probe_record(writer, page, response, concurrent, date))
     for record in records:
         writer.write_record(record)
 
 
-def _probe_record(writer: WARCWriter, page: dict[str, Any], response, date: str):
+def _probe_record(writer: WARCWriter, page: dict[str, Any], response, concurrent: str,
+                  date: str):
     """The cloaking check's second fetch, concurrent to the page's response.
 
     Served the very bytes the page's response holds (as nearly every page is), it is a
@@ -102,7 +103,6 @@ def _probe_record(writer: WARCWriter, page: dict[str, Any], response, date: str)
     body = probe.get("body") or b""
     http_headers = _http_headers({"status": probe.get("status"),
                                   "content_type": probe.get("content_type"), "headers": {}})
-    concurrent = response.rec_headers.get_header("WARC-Record-ID")
     headers = {"WARC-Date": date, "WARC-Concurrent-To": concurrent,
                "WARC-Nianbao-Probe-User-Agent": probe.get("user_agent", "")}
     if body != (page.get("body") or b""):
