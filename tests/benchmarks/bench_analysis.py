@@ -102,6 +102,21 @@ def profile(pages: list[dict], top: int = 25) -> str:
     return out.getvalue()
 
 
+def warmed_up(mirror_dir: Path, count: int) -> list[dict]:
+    """``count`` mirror reports to measure, after the chain has run over WARM_UP others.
+
+    Tables built once per process (lexicons, gazetteer and its host-name index, NFKC and
+    folding tables, regexes) are loaded before measuring, on pages that are not measured:
+    the stages' caches of lines and labels then hold only what other sites' pages left.
+    """
+    pages = mirror_pages(mirror_dir, count + WARM_UP)
+    chain = full_chain()
+    for page in pages[count:]:
+        chain(page)
+    region_from_host("warmup.gov.cn")  # the host-name index (2-3 s), built on first need
+    return pages[:count]
+
+
 def bench_analysis(mirror_dir: Path, limit: int = 300, rounds: int = ROUNDS) -> dict:
     """Reports/s of the chain and of lxml over the devset and the mirror's reports; the profile.
 
@@ -112,14 +127,7 @@ def bench_analysis(mirror_dir: Path, limit: int = 300, rounds: int = ROUNDS) -> 
     """
     results = {}
     timed = limit * rounds
-    mirror = mirror_pages(mirror_dir, timed + WARM_UP)
-    # Tables built once per process (lexicons, gazetteer and its host-name index, NFKC and
-    # folding tables, regexes) are loaded before timing, on pages that are not timed: the
-    # stages' caches of lines and labels then hold only what other sites' pages left there.
-    chain = full_chain()
-    for page in mirror[timed:]:
-        chain(page)
-    region_from_host("warmup.gov.cn")  # the host-name index (2-3 s), built on first need
+    mirror = warmed_up(mirror_dir, timed)
     slices = {"devset": [devset_pages()],
               "mirror": [mirror[k : k + limit] for k in range(0, timed, limit)]}
     for name, groups in slices.items():
