@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from pipelines.formats import DATA_DIR
 from pipelines.nfkc import nfkc
@@ -41,6 +41,9 @@ _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 DATE_ONLY_LINE = re.compile(rf"^[\s•·\-*|]*{_DATE}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[\s|]*$")
 CLOSING_LINE = re.compile(rf"^(?P<who>.{{0,40}}?)\s*{_DATE}\s*[|]?\s*$")
 YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
+# What follows a label (发布时间, 来源, read literally) on its line.
+DATE_AFTER_LABEL = rf"\s*[:：]?\s*{_DATE}"
+NAME_AFTER_LABEL = r"[ \t]*[:：][ \t]*([^\s|:：]{2,40})"
 HEAD_LINES = 20
 TAIL_LINES = 8
 
@@ -182,12 +185,28 @@ def _first_group(patterns: list[str], text: str) -> str | None:
 
 
 def _source_label(lines: list[str], meta: Mapping[str, str]) -> str | None:
-    for label in _lexicon()["source_labels"]:
-        for line in lines:
-            match = re.search(rf"{label}[ \t]*[:：][ \t]*([^\s|:：]{{2,40}})", line)
-            if match and not any(match.group(1).startswith(k) for k in ("发", "文")):
-                return match.group(1)
+    for _label, match in labelled_lines(_lexicon()["source_labels"], lines, NAME_AFTER_LABEL):
+        if not match.group(1).startswith(("发", "文")):
+            return match.group(1)
     return meta.get("ContentSource")
+
+
+def labelled_lines(labels: list[str], lines: list[str], after: str) -> Iterator[tuple[str, re.Match]]:
+    """(label, match) of each label in turn and each line where ``after`` follows it: the
+    first match on the line. Labels are words: a line without one is not searched."""
+    joined = "\n".join(lines)
+    for label in labels:
+        if label not in joined:
+            continue
+        pattern = _after_label(label, after)
+        for line in lines:
+            if label in line and (match := pattern.search(line)):
+                yield label, match
+
+
+@lru_cache(maxsize=64)
+def _after_label(label: str, after: str) -> re.Pattern:
+    return re.compile(re.escape(label) + after)
 
 
 def _report_named(text: str) -> str | None:
@@ -207,11 +226,8 @@ def find_publish_date(
 ) -> tuple[str | None, str | None]:
     """ISO publish date: a labelled date, meta/list dates, a date line, a closing date."""
     head = lines[: HEAD_LINES * 2]
-    for label in _dates()["labels"]:
-        for line in head:
-            match = re.search(rf"{label}\s*[:：]?\s*{_DATE}", line)
-            if match:
-                return _iso(*match.groups()[-3:]), f"label:{label}"
+    for label, match in labelled_lines(_dates()["labels"], head, DATE_AFTER_LABEL):
+        return _iso(*match.groups()[-3:]), f"label:{label}"
     for key in ("PubDate", "firstpublishedtime"):
         date = _parse_date(meta.get(key))
         if date:

@@ -129,8 +129,10 @@ def _offset(html: str, snippet: str) -> tuple[int | None, int | None]:
     return (pos, pos + len(probe)) if pos >= 0 else (None, None)
 
 
-def _declarations(el: etree._Element) -> str:
-    return _BLANKS.sub("", (el.get("style") or "").lower())
+@lru_cache(maxsize=4096)  # pages repeat a few inline styles on many elements
+def _style_rule(style: str) -> str | None:
+    """The hiding rule an inline ``style`` attribute applies, if any."""
+    return _hiding_rule(_BLANKS.sub("", style.lower()))
 
 
 def _css_hidden_selectors(styles: list[etree._Element]) -> tuple[set[str], set[str]]:
@@ -164,7 +166,7 @@ def _why_hidden(el: etree._Element, classes: set[str], ids: set[str]) -> str | N
         return "marquee"
     if el.get("hidden") is not None:
         return "hidden attribute"
-    if rule := _hiding_rule(_declarations(el)):
+    if (style := el.get("style")) and (rule := _style_rule(style)):
         return rule
     if el.get("id") in ids or classes & set((el.get("class") or "").split()):
         return "stylesheet rule"

@@ -39,3 +39,20 @@ def test_hints_fill_what_the_text_lacks():
 def test_spam_brand_is_not_an_agency():
     meta = extract_metadata(["现将中国体育彩票市统计局2019年政府信息公开工作年度报告向社会公布。"])
     assert meta.agency is None and meta.report_year == 2019
+
+
+def test_the_better_date_label_wins_over_an_earlier_line():
+    # 发布日期 outranks 成文日期 in the labels' order, wherever the lines stand; a line's
+    # first date after its label is read, and a label without a date is passed over.
+    lines = ["某县2023年政府信息公开工作年度报告", "成文日期：2024-01-05", "发布日期：待定",
+             "发布日期：2024年1月20日，更新于2024-02-01"]
+    meta = extract_metadata(lines)
+    assert meta.publish_date == "2024-01-20"
+    assert meta.evidence["publish_date"] == "label:发布日期"
+
+
+def test_source_label_skips_a_value_that_is_a_date_label():
+    # 来源：发布… is another label's text, not an agency: the next labelled line is read.
+    lines = ["某县2023年政府信息公开工作年度报告", "信息来源：发布日期2024", "来源：某县统计局"]
+    meta = extract_metadata(lines)
+    assert meta.agency == "某县统计局" and meta.evidence["agency"] == "source_label"
