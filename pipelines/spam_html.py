@@ -168,7 +168,9 @@ def _why_hidden(el: etree._Element, classes: set[str], ids: set[str]) -> str | N
         return "hidden attribute"
     if (style := el.get("style")) and (rule := _style_rule(style)):
         return rule
-    if el.get("id") in ids or classes & set((el.get("class") or "").split()):
+    if (ids and el.get("id") in ids) or (
+        classes and not classes.isdisjoint((el.get("class") or "").split())
+    ):
         return "stylesheet rule"
     return None
 
