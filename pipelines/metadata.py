@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from pipelines.formats import DATA_DIR
 from pipelines.nfkc import nfkc
@@ -185,13 +186,15 @@ def _first_group(patterns: list[str], text: str) -> str | None:
 
 
 def _source_label(lines: list[str], meta: Mapping[str, str]) -> str | None:
-    for _label, match in labelled_lines(_lexicon()["source_labels"], lines, NAME_AFTER_LABEL):
+    for _label, match in _labelled_lines(_lexicon()["source_labels"], lines, NAME_AFTER_LABEL):
         if not match.group(1).startswith(("发", "文")):
             return match.group(1)
     return meta.get("ContentSource")
 
 
-def labelled_lines(labels: list[str], lines: list[str], after: str) -> Iterator[tuple[str, re.Match]]:
+def _labelled_lines(
+    labels: list[str], lines: list[str], after: str
+) -> Iterator[tuple[str, re.Match]]:
     """(label, match) of each label in turn and each line where ``after`` follows it: the
     first match on the line. Labels are words: a line without one is not searched."""
     joined = "\n".join(lines)
@@ -226,7 +229,7 @@ def find_publish_date(
 ) -> tuple[str | None, str | None]:
     """ISO publish date: a labelled date, meta/list dates, a date line, a closing date."""
     head = lines[: HEAD_LINES * 2]
-    for label, match in labelled_lines(_dates()["labels"], head, DATE_AFTER_LABEL):
+    for label, match in _labelled_lines(_dates()["labels"], head, DATE_AFTER_LABEL):
         return _iso(*match.groups()[-3:]), f"label:{label}"
     for key in ("PubDate", "firstpublishedtime"):
         date = _parse_date(meta.get(key))
